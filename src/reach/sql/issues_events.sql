@@ -1,0 +1,144 @@
+-- Every problem in stg_events, one row per (problem, column, value) with the rows it is on.
+-- Needs: stg_events, all_events (event_id, parent_event_id) after the load would apply,
+-- attendance_events (event_id) that would have participant rows after the load.
+with recursive e as (
+    select * from stg_events
+),
+
+missing as (
+    select 'missing_value' as code, 'event_id' as col, null as value, _row
+    from e where event_id is null
+    union all
+    select 'missing_value', 'title', null, _row from e where title is null
+    union all
+    select 'missing_value', 'event_type', null, _row from e where event_type_raw is null
+    union all
+    select 'missing_value', 'start_date', null, _row from e where start_date_raw is null
+    union all
+    select 'missing_value', 'country_code', null, _row from e where country_raw is null
+),
+
+duplicates as (
+    select 'duplicate_event_id' as code, 'event_id' as col, event_id as value, _row
+    from e
+    qualify count(*) over (partition by event_id) > 1 and event_id is not null
+),
+
+bad_values as (
+    select 'unknown_event_type' as code, 'event_type' as col, event_type_raw as value, _row
+    from e where event_type_raw is not null and event_type is null
+    union all
+    select 'bad_date', 'start_date', start_date_raw, _row
+    from e where start_date_raw is not null and start_date is null
+    union all
+    select 'bad_date', 'end_date', end_date_raw, _row
+    from e where end_date_raw is not null and end_date is null
+    union all
+    select 'end_before_start', 'end_date', end_date_raw, _row
+    from e where end_date < start_date
+    union all
+    select 'unknown_country', 'country_code', country_raw, _row
+    from e where country_raw is not null and country_code is null
+),
+
+counts as (
+    select 'not_whole_number' as code, 'reported_participants' as col,
+        reported_participants_raw as value, _row
+    from e where reported_participants_raw is not null and reported_participants is null
+    union all
+    select 'not_whole_number', 'reported_female', reported_female_raw, _row
+    from e where reported_female_raw is not null and reported_female is null
+    union all
+    select 'not_whole_number', 'reported_male', reported_male_raw, _row
+    from e where reported_male_raw is not null and reported_male is null
+    union all
+    select 'negative_number', 'reported_participants', reported_participants_raw, _row
+    from e where reported_participants < 0
+    union all
+    select 'negative_number', 'reported_female', reported_female_raw, _row
+    from e where reported_female < 0
+    union all
+    select 'negative_number', 'reported_male', reported_male_raw, _row
+    from e where reported_male < 0
+    union all
+    select 'split_above_total', 'reported_female',
+        coalesce(reported_female_raw, '0') || ' + ' || coalesce(reported_male_raw, '0')
+        || ' > ' || coalesce(reported_participants_raw, 'blank'),
+        _row
+    from e
+    where (reported_female_raw is null or reported_female >= 0)
+        and (reported_male_raw is null or reported_male >= 0)
+        and (reported_participants_raw is null or reported_participants >= 0)
+        and coalesce(reported_female, 0) + coalesce(reported_male, 0)
+        > coalesce(reported_participants, 0)
+),
+
+missing_parent as (
+    select 'unknown_parent' as code, 'parent_event_id' as col, parent_event_id as value, _row
+    from e
+    where parent_event_id is not null
+        and parent_event_id not in (select event_id from all_events)
+),
+
+reached as (
+    select event_id from all_events where parent_event_id is null
+    union
+    select a.event_id
+    from all_events as a
+    inner join reached as r on a.parent_event_id = r.event_id
+),
+
+unreached as (
+    select a.event_id, a.parent_event_id
+    from all_events as a
+    where a.event_id not in (select event_id from reached)
+        and a.parent_event_id in (select event_id from all_events)
+),
+
+walk as (
+    select event_id as start, parent_event_id as cur, 1 as step from unreached
+    union all
+    select w.start, a.parent_event_id, w.step + 1
+    from walk as w
+    inner join all_events as a on a.event_id = w.cur
+    where w.cur <> w.start and w.step <= (select count(*) from unreached)
+),
+
+cycles as (
+    select 'parent_cycle' as code, 'parent_event_id' as col, e.parent_event_id as value, e._row
+    from e
+    where e.event_id in (select start from walk where cur = start)
+),
+
+headcount_and_rows as (
+    select 'headcount_and_rows' as code, 'reported_participants' as col,
+        event_id as value, _row
+    from e
+    where reported_participants is not null
+        and event_id in (select event_id from attendance_events)
+),
+
+all_issues as (
+    select * from missing
+    union all select * from duplicates
+    union all select * from bad_values
+    union all select * from counts
+    union all select * from missing_parent
+    union all select * from cycles
+    union all select * from headcount_and_rows
+),
+
+final as (
+    select
+        code,
+        col as "column",
+        value,
+        count(*) as n,
+        list(_row order by _row)[1:20] as rows,
+        min(_row) as first_row
+    from all_issues
+    group by code, col, value
+    order by first_row, code
+)
+
+select * from final

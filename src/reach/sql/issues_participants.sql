@@ -1,0 +1,66 @@
+-- Every problem in stg_participants, grouped by (problem, column, value) with its rows.
+-- Needs: stg_participants, all_events (event_id) after the load would apply, $current_year.
+with p as (
+    select * from stg_participants
+),
+
+errors as (
+    select 'missing_value' as code, 'participant_id' as col, null as value, _row
+    from p where participant_id is null
+    union all
+    select 'missing_value', 'event_id', null, _row from p where event_id is null
+    union all
+    select 'unknown_event', 'event_id', event_id, _row
+    from p where event_id is not null and event_id not in (select event_id from all_events)
+    union all
+    select 'unknown_role', 'role', role_raw, _row
+    from p where role_raw is not null and role is null
+    union all
+    select 'not_whole_number', 'birth_year', birth_year_raw, _row
+    from p where birth_year_raw is not null and birth_year is null
+    union all
+    select 'birth_year_out_of_range', 'birth_year', birth_year_raw, _row
+    from p where birth_year < 1900 or birth_year > $current_year
+),
+
+warnings as (
+    select 'unknown_gender' as code, 'gender' as col, gender_raw as value, _row
+    from p where gender_unrecognised
+    union all
+    select 'unknown_participant_country', 'country_code', country_raw, _row
+    from p where country_raw is not null and country_code is null
+    union all
+    select 'duplicate_attendance', 'participant_id',
+        participant_id || ' at ' || event_id || ' as ' || role, _row
+    from p
+    where participant_id is not null and event_id is not null and role is not null
+    qualify count(*) over (partition by participant_id, event_id, role) > 1
+),
+
+gender_conflicts as (
+    select 'gender_conflict' as code, 'gender' as col, participant_id as value, _row
+    from p
+    where participant_id is not null and gender <> 'undisclosed'
+    qualify count(distinct gender) over (partition by participant_id) > 1
+),
+
+all_issues as (
+    select * from errors
+    union all select * from warnings
+    union all select * from gender_conflicts
+),
+
+final as (
+    select
+        code,
+        col as "column",
+        value,
+        count(*) as n,
+        list(_row order by _row)[1:20] as rows,
+        min(_row) as first_row
+    from all_issues
+    group by code, col, value
+    order by first_row, code
+)
+
+select * from final

@@ -1,0 +1,35 @@
+"""Run the named-CTE queries kept in src/reach/sql/*.sql with bound parameters."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+
+@cache
+def sql_text(name: str) -> str:
+    """Return the text of sql/<name>.sql."""
+    return resources.files("reach").joinpath("sql").joinpath(f"{name}.sql").read_text(encoding="utf-8")
+
+
+def run(
+    con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any] | None = None
+) -> duckdb.DuckDBPyConnection:
+    """Execute sql/<name>.sql with $name parameters and return the cursor."""
+    return con.execute(sql_text(name), params or {})
+
+
+def frame(
+    con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any] | None = None
+) -> pd.DataFrame:
+    """Execute sql/<name>.sql and return the result as a DataFrame."""
+    return run(con, name, params).df()
+
+
+def quote_ident(name: str) -> str:
+    """Quote an identifier (never a value) for DuckDB."""
+    return '"' + name.replace('"', '""') + '"'

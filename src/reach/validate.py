@@ -1,0 +1,357 @@
+"""Validation: stage the input files in DuckDB and report every problem at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from . import normalize, read, sqlfiles
+from .contract import EVENT_TYPES, ROLES, SPECS, FileSpec
+from .read import InputError
+from .sqlfiles import quote_ident
+
+ERROR, WARNING = "error", "warning"
+
+WARNING_CODES = {
+    "unknown_columns",
+    "unknown_gender",
+    "gender_conflict",
+    "headcount_and_rows",
+    "unknown_participant_country",
+    "duplicate_attendance",
+}
+
+
+@dataclass(frozen=True)
+class Source:
+    """One input file: the name to report it by, its bytes, and its path when on disk."""
+
+    name: str
+    data: bytes
+    path: Path | None = None
+
+    @classmethod
+    def from_path(cls, path: Path) -> Source:
+        """Read a file from disk."""
+        return cls(path.name, path.read_bytes(), path)
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem, possibly on many rows: rows lists the first of them."""
+
+    severity: str
+    file: str
+    code: str
+    message: str
+    column: str | None = None
+    value: str | None = None
+    count: int = 1
+    rows: tuple[int, ...] = ()
+
+    def where(self) -> str:
+        """'events.csv row 5, column start_date' style location."""
+        parts = [self.file]
+        if self.rows:
+            parts.append(f"row {self.rows[0]}")
+        text = " ".join(parts)
+        return f"{text}, column {self.column}" if self.column else text
+
+    def row_list(self) -> str:
+        """'in 120 rows: 2, 5, 9, …' for grouped problems, '' for single ones."""
+        if self.count <= 1:
+            return ""
+        shown = ", ".join(str(r) for r in self.rows[:10])
+        more = ", …" if self.count > 10 else ""
+        return f" (in {self.count} rows: {shown}{more})"
+
+
+@dataclass
+class Report:
+    """All problems found in one set of files."""
+
+    issues: list[Issue] = field(default_factory=list)
+    files: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[Issue]:
+        """Problems that refuse the data."""
+        return [i for i in self.issues if i.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        """Problems that let the data load."""
+        return [i for i in self.issues if i.severity == WARNING]
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing blocks a load."""
+        return not self.errors
+
+    def add(self, issue: Issue) -> None:
+        """Record one more problem."""
+        self.issues.append(issue)
+
+    def to_text(self) -> str:
+        """A readable report, errors first."""
+        lines = []
+        for issue in self.errors + self.warnings:
+            label = "ERROR  " if issue.severity == ERROR else "WARNING"
+            lines.append(f"{label} {issue.where()}: {issue.message}{issue.row_list()}")
+        n_err, n_warn = len(self.errors), len(self.warnings)
+        verdict = "the data can be loaded" if self.ok else "the data is refused"
+        lines.append(f"{n_err} error(s), {n_warn} warning(s): {verdict}.")
+        return "\n".join(lines)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per problem: severity, file, row, column, value, count, message."""
+        return pd.DataFrame(
+            [
+                {
+                    "severity": i.severity,
+                    "file": i.file,
+                    "row": i.rows[0] if i.rows else None,
+                    "column": i.column,
+                    "value": i.value,
+                    "count": i.count,
+                    "rows": ", ".join(str(r) for r in i.rows),
+                    "message": i.message,
+                }
+                for i in self.issues
+            ],
+            columns=["severity", "file", "row", "column", "value", "count", "rows", "message"],
+        )
+
+
+def _message(code: str, column: str | None, value: str | None) -> str:
+    year = dt.date.today().year
+    v = f"'{value}'"
+    templates = {
+        "missing_value": f"{column} is required but blank.",
+        "duplicate_event_id": f"event_id {v} is used by more than one event.",
+        "unknown_event_type": f"unknown event type {v}; use one of {', '.join(EVENT_TYPES)}.",
+        "bad_date": f"{v} is not a date; use YYYY-MM-DD, DD.MM.YYYY or DD/MM/YYYY.",
+        "end_before_start": f"end_date {v} is before start_date.",
+        "unknown_country": f"unknown country {v}; use an ISO 3166-1 code (KAZ or KZ) or an "
+        "English name, or add the code to countries.csv.",
+        "not_whole_number": f"{v} is not a whole number.",
+        "negative_number": f"{v} is negative; counts cannot be below zero.",
+        "split_above_total": "reported_female + reported_male is more than "
+        f"reported_participants ({value}).",
+        "unknown_parent": f"parent_event_id {v} is not an event in the data.",
+        "parent_cycle": f"parent_event_id {v} leads back to this event: the cascade forms a cycle.",
+        "headcount_and_rows": f"event {v} has both reported_participants and an attendance list; "
+        "the list is counted and the headcount ignored.",
+        "unknown_event": f"unknown event_id {v}: it is not in events.",
+        "unknown_role": f"unknown role {v}; use one of {', '.join(ROLES)}.",
+        "birth_year_out_of_range": f"birth_year {v} is outside 1900..{year}.",
+        "unknown_gender": f"unrecognised gender {v}; stored as undisclosed.",
+        "unknown_participant_country": f"unknown country {v}; stored blank.",
+        "duplicate_attendance": f"{value} is listed more than once; counted once.",
+        "gender_conflict": f"participant {v} has different genders in different rows; "
+        "the latest disclosed one is used.",
+        "bad_country_code": f"{v} is neither an ISO 3166-1 country nor a three-letter code.",
+        "duplicate_country_code": f"country {v} is listed more than once.",
+    }
+    return templates[code]
+
+
+def _read(
+    con: duckdb.DuckDBPyConnection,
+    kind: str,
+    source: Source | None,
+    workdir: Path,
+    report: Report,
+) -> bool:
+    """Load one file into raw_<kind>; return False if it could not be read at all."""
+    spec: FileSpec = SPECS[kind]
+    table = f"raw_{kind}"
+    name = source.name if source else spec.name
+    present: list[str] = []
+    readable = True
+    if source is not None:
+        try:
+            csv_text = read.prepare(source.data, source.name, workdir, source.path)
+            present = read.load_raw(con, csv_text, table)
+            report.files[kind] = csv_text.encoding
+            if kind == "events" and not csv_text.has_rows:
+                report.add(
+                    Issue(ERROR, name, "header_only", "has a header but no events.", rows=(1,))
+                )
+        except InputError as exc:
+            row = (exc.row,) if exc.row else ()
+            report.add(Issue(ERROR, exc.file, "unreadable", exc.message, rows=row))
+            readable = False
+    if not present:
+        cols = ", ".join(f"null::varchar as {quote_ident(c)}" for c in spec.columns)
+        con.execute(f"create or replace temp table {table} as select {cols} where false")
+        return readable
+    for col in spec.required:
+        if col not in present:
+            report.add(
+                Issue(
+                    ERROR, name, "missing_column",
+                    f"the required column '{col}' is missing (columns found: "
+                    f"{', '.join(present)}).",
+                    column=col, rows=(1,),
+                )
+            )  # fmt: skip
+    unknown = [c for c in present if c not in spec.columns]
+    if unknown:
+        report.add(
+            Issue(
+                WARNING, name, "unknown_columns",
+                f"unknown column(s) ignored: {', '.join(unknown)}.", rows=(1,),
+            )
+        )  # fmt: skip
+    for col in spec.columns:
+        if col not in present:
+            con.execute(f"alter table {table} add column {quote_ident(col)} varchar")
+    return readable
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    found = con.execute(
+        "select count(*) from duckdb_tables() where table_name = $name and not temporary",
+        {"name": name},
+    ).fetchone()
+    return bool(found and found[0])
+
+
+def _context_views(con: duckdb.DuckDBPyConnection, merge: bool) -> None:
+    """Views of what the store would hold after the load, for cross-file checks."""
+    merge = merge and _has_table(con, "events")
+    if merge:
+        con.execute(
+            """
+            create or replace temp view known_countries as
+            select spelling, country_code from country_spelling
+            union select lower(country_code), country_code from stg_countries
+            where country_code is not null
+            union select lower(country_code), country_code from main.countries
+            """
+        )
+    else:
+        con.execute(
+            """
+            create or replace temp view known_countries as
+            select spelling, country_code from country_spelling
+            union select lower(country_code), country_code from stg_countries
+            where country_code is not null
+            """
+        )
+
+
+def _event_views(con: duckdb.DuckDBPyConnection, merge: bool) -> None:
+    merge = merge and _has_table(con, "events")
+    staged = "select event_id, parent_event_id from stg_events where event_id is not null"
+    attending = (
+        "select distinct event_id from stg_participants "
+        "where role = 'participant' and event_id is not null"
+    )
+    if merge:
+        staged += (
+            " union all select event_id, parent_event_id from main.events "
+            "where event_id not in (select event_id from stg_events where event_id is not null)"
+        )
+        attending += (
+            " union select distinct event_id from main.participants where role = 'participant' "
+            "and event_id not in (select event_id from stg_participants "
+            "where event_id is not null)"
+        )
+    con.execute(f"create or replace temp view all_events as {staged}")
+    con.execute(f"create or replace temp view attendance_events as {attending}")
+
+
+def _collect(con: duckdb.DuckDBPyConnection, query: str, file: str, report: Report) -> None:
+    params = {"current_year": dt.date.today().year} if query == "issues_participants" else None
+    for code, column, value, n, rows, _first in sqlfiles.run(con, query, params).fetchall():
+        severity = WARNING if code in WARNING_CODES else ERROR
+        report.add(
+            Issue(
+                severity, file, code, _message(code, column, value),
+                column=column, value=value, count=n, rows=tuple(rows),
+            )
+        )  # fmt: skip
+
+
+def stage(
+    con: duckdb.DuckDBPyConnection,
+    events: Source | None,
+    participants: Source | None,
+    countries: Source | None = None,
+    merge: bool = False,
+    require_events: bool = True,
+) -> Report:
+    """Read the files into stg_events / stg_participants / stg_countries and validate them.
+
+    With merge=True the checks see the store's events and countries as they would be after
+    the load, so an upload may refer to events that are already stored.
+    """
+    report = Report()
+    normalize.install_lookups(con)
+    names = {
+        kind: (src.name if src else SPECS[kind].name)
+        for kind, src in (("events", events), ("participants", participants), ("countries", countries))
+    }
+    if events is None and require_events:
+        report.add(Issue(ERROR, names["events"], "missing_file", "is missing."))
+    with tempfile.TemporaryDirectory(prefix="reach-") as tmp:
+        workdir = Path(tmp)
+        readable = {
+            "countries": _read(con, "countries", countries, workdir, report),
+            "events": _read(con, "events", events, workdir, report),
+            "participants": _read(con, "participants", participants, workdir, report),
+        }
+        con.execute("create or replace temp table stg_countries as " + sqlfiles.sql_text("stage_countries"))
+        _context_views(con, merge)
+        con.execute("create or replace temp table stg_events as " + sqlfiles.sql_text("stage_events"))
+        con.execute(
+            "create or replace temp table stg_participants as "
+            + sqlfiles.sql_text("stage_participants")
+        )
+    _event_views(con, merge)
+    missing_columns = {(i.file, i.column) for i in report.issues if i.code == "missing_column"}
+    before = len(report.issues)
+    _collect(con, "issues_countries", names["countries"], report)
+    _collect(con, "issues_events", names["events"], report)
+    _collect(con, "issues_participants", names["participants"], report)
+    # A missing column is reported once, not once per row; an unreadable events file would
+    # make every participant row look orphaned, so those checks wait until it is fixed.
+    kept = [
+        i
+        for i in report.issues[before:]
+        if (i.file, i.column) not in missing_columns
+        and not (i.code in {"unknown_event", "unknown_parent"} and not readable["events"])
+    ]
+    report.issues[before:] = kept
+    if readable["events"] and events is not None and not any(
+        i.code in {"header_only", "unreadable"} for i in report.issues
+    ):
+        staged = con.execute("select count(*) from stg_events").fetchone()
+        if staged and staged[0] == 0:
+            report.add(Issue(ERROR, names["events"], "header_only", "has no events.", rows=(1,)))
+    return report
+
+
+def validate_dir(directory: Path) -> Report:
+    """Validate DIR/events.csv, DIR/participants.csv and DIR/countries.csv on their own."""
+    con = duckdb.connect()
+    try:
+        return stage(con, *sources_in(directory))
+    finally:
+        con.close()
+
+
+def sources_in(directory: Path) -> tuple[Source | None, Source | None, Source | None]:
+    """The three contract files in a folder (None where absent)."""
+    found = []
+    for spec in (SPECS["events"], SPECS["participants"], SPECS["countries"]):
+        path = directory / spec.name
+        found.append(Source.from_path(path) if path.is_file() else None)
+    return found[0], found[1], found[2]
