@@ -1,0 +1,231 @@
+"""The command line: python -m reach validate | load | summary | demo."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+
+from . import demo, metrics, normalize, store
+from .metrics import Filters, Summary
+from .validate import validate_dir
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Bad arguments: exit 2."""
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date in YYYY-MM-DD form") from exc
+
+
+def _folder(text: str) -> Path:
+    path = Path(text)
+    if not path.is_dir():
+        raise argparse.ArgumentTypeError(f"'{text}' is not a folder")
+    return path
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m reach",
+        description="Reach: people reached, cascades and gender balance from attendance lists.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="check DIR/events.csv, participants.csv, countries.csv")
+    p.add_argument("dir", type=_folder)
+
+    p = sub.add_parser("load", help="validate DIR's files, then load them into the store")
+    p.add_argument("dir", type=_folder)
+    p.add_argument("--db", type=Path, help="store file (default $REACH_DB or data/reach.duckdb)")
+    p.add_argument("--replace", action="store_true", help="replace everything instead of merging")
+
+    p = sub.add_parser("summary", help="print the headline numbers")
+    src = p.add_mutually_exclusive_group()
+    src.add_argument("--data", type=_folder, help="read CSVs from DIR instead of the store")
+    src.add_argument("--db", type=Path, help="store file (default $REACH_DB or data/reach.duckdb)")
+    p.add_argument("--program", action="append", default=[], metavar="NAME")
+    p.add_argument("--country", action="append", default=[], metavar="ISO3")
+    p.add_argument("--type", action="append", default=[], metavar="TYPE", dest="event_type")
+    p.add_argument("--from", type=_date, dest="date_from", metavar="YYYY-MM-DD")
+    p.add_argument("--to", type=_date, dest="date_to", metavar="YYYY-MM-DD")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
+    p = sub.add_parser("demo", help="write a synthetic dataset in the contract's format")
+    p.add_argument("out_dir", type=Path)
+    p.add_argument("--rows", type=int, default=5000, help="participant rows (within 10%%)")
+    p.add_argument("--seed", type=int, default=7)
+    return parser
+
+
+def _missing_files(directory: Path) -> list[str]:
+    return [n for n in ("events.csv", "participants.csv") if not (directory / n).is_file()]
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    missing = _missing_files(args.dir)
+    if missing:
+        print(f"ERROR   {', '.join(missing)} not found in {args.dir}.", file=sys.stderr)
+        return EXIT_ERRORS
+    report = validate_dir(args.dir)
+    print(report.to_text())
+    return EXIT_OK if report.ok else EXIT_ERRORS
+
+
+def _cmd_load(args: argparse.Namespace) -> int:
+    missing = _missing_files(args.dir)
+    if missing:
+        print(f"ERROR   {', '.join(missing)} not found in {args.dir}.", file=sys.stderr)
+        return EXIT_ERRORS
+    path = args.db or store.default_path()
+    result = store.load_dir(path, args.dir, replace=args.replace)
+    print(result.to_text())
+    if result.applied:
+        print(f"Store: {path}")
+    return EXIT_OK if result.applied else EXIT_ERRORS
+
+
+def _filters(args: argparse.Namespace) -> Filters:
+    countries = []
+    for raw in args.country:
+        code = normalize.country(raw)
+        if code is None:
+            raise UsageError(f"--country '{raw}' is not a known country code or name")
+        countries.append(code)
+    types = []
+    for raw in args.event_type:
+        etype = normalize.event_type(raw)
+        if etype is None:
+            raise UsageError(f"--type '{raw}' is not an event type")
+        types.append(etype)
+    if args.date_from and args.date_to and args.date_from > args.date_to:
+        raise UsageError("--from is after --to")
+    return Filters(
+        programs=tuple(args.program),
+        countries=tuple(countries),
+        event_types=tuple(types),
+        date_from=args.date_from,
+        date_to=args.date_to,
+    )
+
+
+def _fmt(value: float | None, pct: bool = False) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.1%}" if pct else f"{value:.2f}"
+
+
+def _table(s: Summary, source: str, filters: Filters) -> str:
+    scope = []
+    if filters.programs:
+        scope.append("programs: " + ", ".join(filters.programs))
+    if filters.countries:
+        scope.append("countries: " + ", ".join(filters.countries))
+    if filters.event_types:
+        scope.append("types: " + ", ".join(filters.event_types))
+    if filters.date_from or filters.date_to:
+        scope.append(f"dates: {filters.date_from or '…'} to {filters.date_to or '…'}")
+    g = s.gender
+    rows = [
+        ("People reached", f"{s.people_reached:,}"),
+        ("  direct", f"{s.direct_reach:,}"),
+        ("  through cascades", f"{s.cascade_reach:,}"),
+        ("Attendances", f"{s.attendances:,}"),
+        ("Events", f"{s.events:,}"),
+        ("  step-down events", f"{s.step_down_events:,}"),
+        ("Trainers", f"{s.trainers:,}"),
+        ("Countries reached", f"{s.countries_reached:,}"),
+        ("Gender (f / m / other / undisclosed)",
+         f"{g['female']:,} / {g['male']:,} / {g['other']:,} / {g['undisclosed']:,}"),
+        ("Female share", _fmt(s.female_share, pct=True)),
+        ("Cascade multiplier", _fmt(s.cascade_multiplier)),
+        ("Activation rate", _fmt(s.activation_rate, pct=True)),
+    ]  # fmt: skip
+    width = max(len(k) for k, _ in rows)
+    head = [f"Reach summary: {source}", "Scope: " + ("; ".join(scope) or "all events"), ""]
+    return "\n".join(head + [f"{k:<{width}}  {v:>14}" for k, v in rows])
+
+
+def _cmd_summary(args: argparse.Namespace) -> int:
+    filters = _filters(args)
+    if args.data:
+        missing = _missing_files(args.data)
+        if missing:
+            print(f"ERROR   {', '.join(missing)} not found in {args.data}.", file=sys.stderr)
+            return EXIT_ERRORS
+        con, result = store.load_memory(args.data)
+        if not result.applied:
+            print(result.report.to_text(), file=sys.stderr)
+            return EXIT_ERRORS
+        source = f"files in {args.data}"
+    else:
+        path = args.db or store.default_path()
+        store.ensure(path)
+        with store.connect(path, read_only=True) as con:
+            summary = metrics.summary(con, filters)
+        source = f"store {path}"
+        return _print_summary(summary, source, filters, args.json)
+    try:
+        return _print_summary(metrics.summary(con, filters), source, filters, args.json)
+    finally:
+        con.close()
+
+
+def _print_summary(summary: Summary, source: str, filters: Filters, as_json: bool) -> int:
+    if as_json:
+        print(json.dumps(summary.as_dict()))
+    else:
+        print(_table(summary, source, filters))
+    return EXIT_OK
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    if args.rows < 1:
+        raise UsageError("--rows must be at least 1")
+    counts = demo.write(args.out_dir, rows=args.rows, seed=args.seed)
+    print(
+        f"Wrote {counts['events']:,} events, {counts['participants']:,} participant rows and "
+        f"{counts['countries']} countries to {args.out_dir}"
+    )
+    return EXIT_OK
+
+
+COMMANDS = {
+    "validate": _cmd_validate,
+    "load": _cmd_load,
+    "summary": _cmd_summary,
+    "demo": _cmd_demo,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command and return its exit code; never lets a traceback reach the user."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except UsageError as exc:
+        parser.print_usage(sys.stderr)
+        print(f"{parser.prog}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except store.StoreBusy as exc:
+        print(f"ERROR   {exc}", file=sys.stderr)
+        return EXIT_ERRORS
+    except Exception as exc:  # noqa: BLE001 - the user gets a sentence, not a traceback
+        if os.environ.get("REACH_DEBUG"):
+            raise
+        print(
+            f"ERROR   Reach could not finish '{args.command}': {type(exc).__name__}: "
+            f"{str(exc).splitlines()[0] if str(exc) else ''}",
+            file=sys.stderr,
+        )
+        return EXIT_ERRORS

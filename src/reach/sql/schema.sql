@@ -1,0 +1,64 @@
+-- The store's tables. Statements run in order, and each is idempotent.
+create table if not exists meta (
+    key varchar primary key,
+    value varchar
+);
+
+create table if not exists events (
+    event_id varchar primary key,
+    title varchar not null,
+    program varchar,
+    event_type varchar not null,
+    start_date date not null,
+    end_date date,
+    city varchar,
+    country_code varchar not null,
+    organizer varchar,
+    parent_event_id varchar,
+    reported_participants bigint,
+    reported_female bigint,
+    reported_male bigint,
+    cascade_level integer,
+    root_event_id varchar
+);
+
+-- One row per person, event and role (duplicates are dropped on the way in).
+create table if not exists participants (
+    participant_id varchar not null,
+    event_id varchar not null,
+    gender varchar not null,
+    role varchar not null,
+    birth_year integer,
+    country_code varchar,
+    organization varchar
+);
+
+-- Countries supplied in countries.csv; they override the library reference.
+create table if not exists countries (
+    country_code varchar primary key,
+    name varchar,
+    region varchar,
+    population bigint
+);
+
+create table if not exists country_reference (
+    country_code varchar primary key,
+    name varchar,
+    region varchar,
+    population bigint
+);
+
+create table if not exists loads (
+    load_id integer primary key,
+    loaded_at timestamp not null,
+    mode varchar not null,
+    files varchar,
+    events_added integer,
+    events_updated integer,
+    events_unchanged integer,
+    participant_rows_added integer,
+    participant_rows_removed integer,
+    attendance_lists_replaced integer,
+    countries_loaded integer,
+    warnings integer
+);

@@ -1,0 +1,343 @@
+"""The DuckDB store: opening it safely, loading files into it in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from . import countries, sqlfiles
+from .validate import Report, Source, sources_in, stage
+
+DEFAULT_DB = Path("data") / "reach.duckdb"
+SAMPLE_DIR = Path(__file__).resolve().parents[2] / "data" / "sample"
+SCHEMA_VERSION = "1"
+
+# Threads of one process (the dashboard's sessions) share the database instance, so their
+# writes are queued here; other processes are kept out by DuckDB's file lock.
+_WRITE_LOCK = threading.Lock()
+
+
+class StoreBusy(Exception):
+    """Another process holds the store; the message says to try again."""
+
+
+def default_path() -> Path:
+    """The store file: $REACH_DB, else data/reach.duckdb."""
+    return Path(os.environ.get("REACH_DB") or DEFAULT_DB)
+
+
+def _is_lock_error(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "lock" in text or "conflict" in text
+
+
+@contextmanager
+def connect(
+    path: Path | str, read_only: bool = False, wait: float | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the store file, waiting up to `wait` seconds (default $REACH_BUSY_WAIT or 10)."""
+    wait = float(os.environ.get("REACH_BUSY_WAIT", "10")) if wait is None else wait
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            con = duckdb.connect(str(path), read_only=read_only)
+            break
+        except duckdb.Error as exc:
+            if not _is_lock_error(exc):
+                raise
+            if time.monotonic() >= deadline:
+                raise StoreBusy(
+                    f"The store {path} is busy (another program is writing to it); "
+                    "try again in a moment."
+                ) from exc
+            time.sleep(0.1)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def init_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the tables if they are not there, and the library's country reference."""
+    for statement in sqlfiles.sql_text("schema").split(";\n"):
+        if statement.strip():
+            con.execute(statement)
+    has_ref = con.execute("select count(*) from country_reference").fetchone()
+    if not has_ref or not has_ref[0]:
+        con.register("_ref", countries.reference())
+        con.execute("insert into country_reference select * from _ref")
+        con.unregister("_ref")
+    con.execute(
+        "insert or replace into meta values ('schema_version', $v)", {"v": SCHEMA_VERSION}
+    )
+
+
+def is_initialised(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when the store has its tables."""
+    found = con.execute(
+        "select count(*) from duckdb_tables() where table_name = 'meta' and not temporary"
+    ).fetchone()
+    return bool(found and found[0])
+
+
+def version(con: duckdb.DuckDBPyConnection) -> int:
+    """How many loads the store has taken; changes with every commit."""
+    row = con.execute("select value from meta where key = 'version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def file_version(path: Path | str) -> tuple[int, int]:
+    """A cheap stamp of the store file that changes when a load commits (no lock needed)."""
+    stamps = []
+    for p in (Path(path), Path(f"{path}.wal")):
+        try:
+            st = p.stat()
+            stamps.append(st.st_mtime_ns ^ st.st_size)
+        except FileNotFoundError:
+            stamps.append(0)
+    return stamps[0], stamps[1]
+
+
+@dataclass
+class LoadResult:
+    """What a load did, or why it did not."""
+
+    report: Report
+    applied: bool = False
+    mode: str = "merge"
+    counts: dict[str, int] = field(default_factory=dict)
+    load_id: int | None = None
+
+    def to_text(self) -> str:
+        """A readable account of the load."""
+        if not self.applied:
+            return self.report.to_text() + "\nNothing was loaded; the store is unchanged."
+        c = self.counts
+        lines = [
+            f"Loaded ({self.mode}):",
+            f"  events: {c['events_added']} added, {c['events_updated']} updated, "
+            f"{c['events_unchanged']} unchanged",
+            f"  attendance lists: {c['lists_added']} added, {c['lists_replaced']} replaced, "
+            f"{c['lists_unchanged']} unchanged",
+            f"  participant rows: {c['participant_rows_added']} added, "
+            f"{c['participant_rows_removed']} removed",
+            f"  countries: {c['countries_loaded']} added or updated",
+        ]
+        if self.report.warnings:
+            lines.insert(0, self.report.to_text())
+        return "\n".join(lines)
+
+
+def _describe(sources: list[Source | None]) -> str:
+    return json.dumps(
+        [
+            {"name": s.name, "size": len(s.data), "sha256": hashlib.sha256(s.data).hexdigest()}
+            for s in sources
+            if s is not None
+        ]
+    )
+
+
+def _apply(con: duckdb.DuckDBPyConnection, replace: bool) -> dict[str, int]:
+    """Write the staged tables into the store (inside the caller's transaction)."""
+    params = {"replace": replace}
+    con.execute(
+        """
+        create or replace temp table stg_attendance as
+        select participant_id, event_id, gender, role, birth_year, country_code, organization
+        from stg_participants
+        qualify row_number() over (partition by event_id, participant_id, role order by _row) = 1
+        order by _row
+        """
+    )
+    con.execute(
+        "create or replace temp table plan_events as " + sqlfiles.sql_text("plan_events"), params
+    )
+    con.execute(
+        "create or replace temp table plan_attendance as " + sqlfiles.sql_text("plan_attendance"),
+        params,
+    )
+    counts = dict(
+        zip(
+            [
+                "events_added", "events_updated", "events_unchanged", "lists_added",
+                "lists_replaced", "lists_unchanged", "participant_rows_added",
+                "participant_rows_removed",
+            ],
+            con.execute(
+                """
+                select
+                    (select count(*) from plan_events where action = 'add'),
+                    (select count(*) from plan_events where action = 'update'),
+                    (select count(*) from plan_events where action = 'same'),
+                    (select count(*) from plan_attendance where action = 'add'),
+                    (select count(*) from plan_attendance where action = 'replace'),
+                    (select count(*) from plan_attendance where action = 'same'),
+                    (select coalesce(sum(rows_in), 0) from plan_attendance where action <> 'same'),
+                    (select coalesce(sum(rows_out), 0) from plan_attendance where action <> 'same')
+                """
+            ).fetchone(),
+            strict=True,
+        )
+    )  # fmt: skip
+    if replace:
+        stored = con.execute("select count(*) from participants").fetchone()
+        counts["participant_rows_removed"] = int(stored[0]) if stored else 0
+        con.execute("delete from participants")
+        con.execute("delete from events")
+        con.execute("delete from countries")
+    else:
+        con.execute(
+            "delete from participants where event_id in "
+            "(select event_id from plan_attendance where action = 'replace')"
+        )
+        con.execute(
+            "delete from events where event_id in "
+            "(select event_id from plan_events where action = 'update')"
+        )
+    con.execute(
+        """
+        insert into events
+        select event_id, title, program, event_type, start_date, end_date, city, country_code,
+            organizer, parent_event_id, reported_participants, reported_female, reported_male,
+            null, null
+        from plan_events where action <> 'same'
+        """
+    )
+    con.execute(
+        """
+        insert into participants
+        select a.* from stg_attendance as a
+        where a.event_id in (select event_id from plan_attendance where action <> 'same')
+        """
+    )
+    changed = con.execute(
+        """
+        select count(*) from (
+            select country_code, name, region, population from stg_countries
+            except
+            select country_code, name, region, population from countries
+        )
+        """
+    ).fetchone()
+    counts["countries_loaded"] = int(changed[0]) if changed else 0
+    con.execute(
+        """
+        insert or replace into countries
+        select country_code, name, region, population from stg_countries
+        """
+    )
+    con.execute(
+        "create or replace temp table new_levels as " + sqlfiles.sql_text("event_levels")
+    )
+    con.execute(
+        """
+        update events set cascade_level = n.cascade_level, root_event_id = n.root_event_id
+        from new_levels as n
+        where events.event_id = n.event_id
+            and (events.cascade_level is distinct from n.cascade_level
+                 or events.root_event_id is distinct from n.root_event_id)
+        """
+    )
+    return counts
+
+
+def load(
+    con: duckdb.DuckDBPyConnection,
+    events: Source | None,
+    participants: Source | None,
+    countries_src: Source | None = None,
+    replace: bool = False,
+    require_events: bool = True,
+) -> LoadResult:
+    """Validate the files, then merge (or replace) them into the store in one transaction."""
+    mode = "replace" if replace else "merge"
+    with _WRITE_LOCK:
+        report = stage(
+            con, events, participants, countries_src, merge=not replace,
+            require_events=require_events,
+        )  # fmt: skip
+        result = LoadResult(report=report, mode=mode)
+        if not report.ok:
+            return result
+        con.execute("begin transaction")
+        try:
+            init_schema(con)
+            counts = _apply(con, replace)
+            new_version = version(con) + 1
+            load_id = new_version
+            con.execute(
+                "insert into loads values ($id, $at, $mode, $files, $ea, $eu, $es, $pa, $pr, "
+                "$lr, $cl, $w)",
+                {
+                    "id": load_id,
+                    "at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
+                    "mode": mode,
+                    "files": _describe([events, participants, countries_src]),
+                    "ea": counts["events_added"],
+                    "eu": counts["events_updated"],
+                    "es": counts["events_unchanged"],
+                    "pa": counts["participant_rows_added"],
+                    "pr": counts["participant_rows_removed"],
+                    "lr": counts["lists_replaced"],
+                    "cl": counts["countries_loaded"],
+                    "w": len(report.warnings),
+                },
+            )
+            con.execute(
+                "insert or replace into meta values ('version', $v)", {"v": str(new_version)}
+            )
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
+    result.applied, result.counts, result.load_id = True, counts, load_id
+    return result
+
+
+def load_dir(path: Path | str, directory: Path, replace: bool = False) -> LoadResult:
+    """Load DIR's contract files into the store at `path` (created if missing)."""
+    path = Path(path)
+    existed = path.exists()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with connect(path) as con:
+        result = load(con, *sources_in(directory), replace=replace)
+    if not result.applied and not existed:
+        # A refused load into a new store leaves no store behind, as before.
+        for leftover in (path, Path(f"{path}.wal")):
+            leftover.unlink(missing_ok=True)
+    return result
+
+
+def ensure(path: Path | str, sample: Path = SAMPLE_DIR) -> None:
+    """Create the store from the bundled sample data if it does not exist yet."""
+    path = Path(path)
+    if path.exists():
+        with connect(path, read_only=True) as con:
+            if is_initialised(con):
+                return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with connect(path) as con:
+        # Another process may have filled it while we waited for the lock.
+        if is_initialised(con):
+            return
+        result = load(con, *sources_in(sample))
+        if not result.applied:
+            raise RuntimeError("the bundled sample data does not validate:\n" + result.to_text())
+
+
+def load_memory(directory: Path) -> tuple[duckdb.DuckDBPyConnection, LoadResult]:
+    """An in-memory store holding just DIR's files (for `summary --data`)."""
+    con = duckdb.connect()
+    result = load(con, *sources_in(directory))
+    return con, result
