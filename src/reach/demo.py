@@ -263,9 +263,10 @@ class _Builder:
                 "role": self.cols["role"],
                 "birth_year": years,
                 "country_code": homes,
-                "organization": "NGO " + pd.Series(homes) + "-" + (pd.Series(ids) % 37).map(
-                    "{:02d}".format
-                ),
+                "organization": "NGO "
+                + pd.Series(homes)
+                + "-"
+                + (pd.Series(ids) % 37).map("{:02d}".format),
             }
         )
         return events, participants

@@ -148,7 +148,9 @@ def header_names(csv_text: CsvText) -> list[str]:
     for i, n in enumerate(names, start=1):
         if n in seen:
             raise InputError(
-                csv_text.name, f"column '{n}' appears twice in the header (columns {seen[n]} and {i})."
+                csv_text.name,
+                f"column '{n}' appears twice in the header (columns {seen[n]} and {i}).",
+                row=1,
             )
         seen[n] = i
     return names

@@ -13,7 +13,8 @@ import pandas as pd
 @cache
 def sql_text(name: str) -> str:
     """Return the text of sql/<name>.sql."""
-    return resources.files("reach").joinpath("sql").joinpath(f"{name}.sql").read_text(encoding="utf-8")
+    path = resources.files("reach").joinpath("sql").joinpath(f"{name}.sql")
+    return path.read_text(encoding="utf-8")
 
 
 def run(
@@ -21,6 +22,15 @@ def run(
 ) -> duckdb.DuckDBPyConnection:
     """Execute sql/<name>.sql with $name parameters and return the cursor."""
     return con.execute(sql_text(name), params or {})
+
+
+def materialize(
+    con: duckdb.DuckDBPyConnection, table: str, name: str, params: dict[str, Any] | None = None
+) -> None:
+    """Store the result of sql/<name>.sql as temp table `table`."""
+    con.execute(
+        f"create or replace temp table {quote_ident(table)} as {sql_text(name)}", params or {}
+    )
 
 
 def frame(

@@ -77,9 +77,7 @@ def init_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.register("_ref", countries.reference())
         con.execute("insert into country_reference select * from _ref")
         con.unregister("_ref")
-    con.execute(
-        "insert or replace into meta values ('schema_version', $v)", {"v": SCHEMA_VERSION}
-    )
+    con.execute("insert or replace into meta values ('schema_version', $v)", {"v": SCHEMA_VERSION})
 
 
 def is_initialised(con: duckdb.DuckDBPyConnection) -> bool:
@@ -160,13 +158,8 @@ def _apply(con: duckdb.DuckDBPyConnection, replace: bool) -> dict[str, int]:
         order by _row
         """
     )
-    con.execute(
-        "create or replace temp table plan_events as " + sqlfiles.sql_text("plan_events"), params
-    )
-    con.execute(
-        "create or replace temp table plan_attendance as " + sqlfiles.sql_text("plan_attendance"),
-        params,
-    )
+    sqlfiles.materialize(con, "plan_events", "plan_events", params)
+    sqlfiles.materialize(con, "plan_attendance", "plan_attendance", params)
     counts = dict(
         zip(
             [
@@ -237,9 +230,7 @@ def _apply(con: duckdb.DuckDBPyConnection, replace: bool) -> dict[str, int]:
         select country_code, name, region, population from stg_countries
         """
     )
-    con.execute(
-        "create or replace temp table new_levels as " + sqlfiles.sql_text("event_levels")
-    )
+    sqlfiles.materialize(con, "new_levels", "event_levels")
     con.execute(
         """
         update events set cascade_level = n.cascade_level, root_event_id = n.root_event_id

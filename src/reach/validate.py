@@ -295,10 +295,8 @@ def stage(
     """
     report = Report()
     normalize.install_lookups(con)
-    names = {
-        kind: (src.name if src else SPECS[kind].name)
-        for kind, src in (("events", events), ("participants", participants), ("countries", countries))
-    }
+    given = {"events": events, "participants": participants, "countries": countries}
+    names = {kind: (src.name if src else SPECS[kind].name) for kind, src in given.items()}
     if events is None and require_events:
         report.add(Issue(ERROR, names["events"], "missing_file", "is missing."))
     with tempfile.TemporaryDirectory(prefix="reach-") as tmp:
@@ -308,13 +306,10 @@ def stage(
             "events": _read(con, "events", events, workdir, report),
             "participants": _read(con, "participants", participants, workdir, report),
         }
-        con.execute("create or replace temp table stg_countries as " + sqlfiles.sql_text("stage_countries"))
+        sqlfiles.materialize(con, "stg_countries", "stage_countries")
         _context_views(con, merge)
-        con.execute("create or replace temp table stg_events as " + sqlfiles.sql_text("stage_events"))
-        con.execute(
-            "create or replace temp table stg_participants as "
-            + sqlfiles.sql_text("stage_participants")
-        )
+        sqlfiles.materialize(con, "stg_events", "stage_events")
+        sqlfiles.materialize(con, "stg_participants", "stage_participants")
     _event_views(con, merge)
     missing_columns = {(i.file, i.column) for i in report.issues if i.code == "missing_column"}
     before = len(report.issues)
@@ -330,8 +325,10 @@ def stage(
         and not (i.code in {"unknown_event", "unknown_parent"} and not readable["events"])
     ]
     report.issues[before:] = kept
-    if readable["events"] and events is not None and not any(
-        i.code in {"header_only", "unreadable"} for i in report.issues
+    if (
+        readable["events"]
+        and events is not None
+        and not any(i.code in {"header_only", "unreadable"} for i in report.issues)
     ):
         staged = con.execute("select count(*) from stg_events").fetchone()
         if staged and staged[0] == 0:

@@ -21,7 +21,10 @@ typed as (
             s.country_code,
             case when regexp_full_match(r.country_raw, '[A-Za-z]{3}') then upper(r.country_raw) end
         ) as country_code,
-        try_cast(r.population_raw as bigint) as population
+        case
+            when regexp_full_match(r.population_raw, '[+-]?[0-9]+')
+                then try_cast(r.population_raw as bigint)
+        end as population
     from non_blank as r
     left join country_spelling as s on s.spelling = lower(r.country_raw)
 ),

@@ -42,9 +42,18 @@ typed as (
             try_strptime(r.end_date_raw, '%d/%m/%Y')
         )::date as end_date,
         c.country_code,
-        try_cast(r.reported_participants_raw as bigint) as reported_participants,
-        try_cast(r.reported_female_raw as bigint) as reported_female,
-        try_cast(r.reported_male_raw as bigint) as reported_male
+        case
+            when regexp_full_match(r.reported_participants_raw, '[+-]?[0-9]+')
+                then try_cast(r.reported_participants_raw as bigint)
+        end as reported_participants,
+        case
+            when regexp_full_match(r.reported_female_raw, '[+-]?[0-9]+')
+                then try_cast(r.reported_female_raw as bigint)
+        end as reported_female,
+        case
+            when regexp_full_match(r.reported_male_raw, '[+-]?[0-9]+')
+                then try_cast(r.reported_male_raw as bigint)
+        end as reported_male
     from non_blank as r
     left join event_type_spelling as t
         on t.spelling = regexp_replace(lower(r.event_type_raw), '[\s\-]+', '_', 'g')

@@ -29,7 +29,10 @@ typed as (
         end as gender,
         r.gender_raw is not null and g.gender is null as gender_unrecognised,
         case when r.role_raw is null then 'participant' else ro.role end as role,
-        try_cast(r.birth_year_raw as integer) as birth_year,
+        case
+            when regexp_full_match(r.birth_year_raw, '[+-]?[0-9]+')
+                then try_cast(r.birth_year_raw as integer)
+        end as birth_year,
         c.country_code
     from non_blank as r
     left join gender_spelling as g on g.spelling = lower(r.gender_raw)

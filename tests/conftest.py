@@ -1,0 +1,73 @@
+"""Shared fixtures: tiny CSV folders written by each test, and in-memory stores."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from reach import store
+from reach.validate import Source
+
+EVENTS_HEADER = (
+    "event_id,title,program,event_type,start_date,end_date,city,country_code,"
+    "parent_event_id,reported_participants,reported_female,reported_male"
+)
+
+
+def csv(text: str) -> str:
+    """Dedent a CSV written inline in a test."""
+    return textwrap.dedent(text).lstrip("\n")
+
+
+@pytest.fixture
+def write_dir(tmp_path: Path) -> Callable[..., Path]:
+    """Write events/participants/countries CSV text (str or bytes) into a new folder."""
+    counter = iter(range(1000))
+
+    def _write(
+        events: str | bytes | None = None,
+        participants: str | bytes | None = None,
+        countries: str | bytes | None = None,
+    ) -> Path:
+        folder = tmp_path / f"data{next(counter)}"
+        folder.mkdir()
+        for name, content in (
+            ("events.csv", events),
+            ("participants.csv", participants),
+            ("countries.csv", countries),
+        ):
+            if content is None:
+                continue
+            data = content if isinstance(content, bytes) else csv(content).encode("utf-8")
+            (folder / name).write_bytes(data)
+        return folder
+
+    return _write
+
+
+@pytest.fixture
+def memory_con():
+    """An in-memory DuckDB connection, closed after the test."""
+    con = duckdb.connect()
+    yield con
+    con.close()
+
+
+def sources(folder: Path) -> list[Source | None]:
+    """The contract files of a folder as Sources."""
+    out = []
+    for name in ("events.csv", "participants.csv", "countries.csv"):
+        path = folder / name
+        out.append(Source.from_path(path) if path.exists() else None)
+    return out
+
+
+def load_into(con: duckdb.DuckDBPyConnection, folder: Path, replace: bool = False):
+    """Load a folder into a connection; fail the test if the data is refused."""
+    result = store.load(con, *sources(folder), replace=replace)
+    assert result.applied, result.report.to_text()
+    return result
