@@ -92,9 +92,8 @@ def query(
 
 def summary(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> Summary:
     """People reached, cascade and gender numbers for the events in scope."""
-    cur = query(con, "summary", filters or Filters())
-    names = [d[0] for d in cur.description]
-    row = dict(zip(names, cur.fetchone(), strict=True))  # type: ignore[arg-type]
+    install_macros(con)
+    row = sqlfiles.first_row(con, sqlfiles.sql_text("summary"), (filters or Filters()).params())
     gender = {g: int(row[g]) for g in ("female", "male", "other", "undisclosed")}
     return Summary(
         people_reached=int(row["people_reached"]),

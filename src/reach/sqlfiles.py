@@ -40,6 +40,33 @@ def frame(
     return run(con, name, params).df()
 
 
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | None = None) -> Any:
+    """The single value of a one-row, one-column statement (None when it returns no row)."""
+    rows = con.execute(sql, params or {}).fetchall()
+    return rows[0][0] if rows else None
+
+
+def first_row(
+    con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The first row of a query as a dict (fetching it all, so the connection is free again)."""
+    cur = con.execute(sql, params or {})
+    names = [d[0] for d in cur.description]
+    rows = cur.fetchall()
+    return dict(zip(names, rows[0], strict=True)) if rows else {}
+
+
+def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """True when the database (not the temp schema) has a table of that name."""
+    return bool(
+        scalar(
+            con,
+            "select count(*) from duckdb_tables() where table_name = $name and not temporary",
+            {"name": name},
+        )
+    )
+
+
 def quote_ident(name: str) -> str:
     """Quote an identifier (never a value) for DuckDB."""
     return '"' + name.replace('"', '""') + '"'

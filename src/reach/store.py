@@ -72,8 +72,7 @@ def init_schema(con: duckdb.DuckDBPyConnection) -> None:
     for statement in sqlfiles.sql_text("schema").split(";\n"):
         if statement.strip():
             con.execute(statement)
-    has_ref = con.execute("select count(*) from country_reference").fetchone()
-    if not has_ref or not has_ref[0]:
+    if not sqlfiles.scalar(con, "select count(*) from country_reference"):
         con.register("_ref", countries.reference())
         con.execute("insert into country_reference select * from _ref")
         con.unregister("_ref")
@@ -82,16 +81,13 @@ def init_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 def is_initialised(con: duckdb.DuckDBPyConnection) -> bool:
     """True when the store has its tables."""
-    found = con.execute(
-        "select count(*) from duckdb_tables() where table_name = 'meta' and not temporary"
-    ).fetchone()
-    return bool(found and found[0])
+    return sqlfiles.has_table(con, "meta")
 
 
 def version(con: duckdb.DuckDBPyConnection) -> int:
     """How many loads the store has taken; changes with every commit."""
-    row = con.execute("select value from meta where key = 'version'").fetchone()
-    return int(row[0]) if row else 0
+    value = sqlfiles.scalar(con, "select value from meta where key = 'version'")
+    return int(value) if value else 0
 
 
 def file_version(path: Path | str) -> tuple[int, int]:
@@ -160,32 +156,12 @@ def _apply(con: duckdb.DuckDBPyConnection, replace: bool) -> dict[str, int]:
     )
     sqlfiles.materialize(con, "plan_events", "plan_events", params)
     sqlfiles.materialize(con, "plan_attendance", "plan_attendance", params)
-    counts = dict(
-        zip(
-            [
-                "events_added", "events_updated", "events_unchanged", "lists_added",
-                "lists_replaced", "lists_unchanged", "participant_rows_added",
-                "participant_rows_removed",
-            ],
-            con.execute(
-                """
-                select
-                    (select count(*) from plan_events where action = 'add'),
-                    (select count(*) from plan_events where action = 'update'),
-                    (select count(*) from plan_events where action = 'same'),
-                    (select count(*) from plan_attendance where action = 'add'),
-                    (select count(*) from plan_attendance where action = 'replace'),
-                    (select count(*) from plan_attendance where action = 'same'),
-                    (select coalesce(sum(rows_in), 0) from plan_attendance where action <> 'same'),
-                    (select coalesce(sum(rows_out), 0) from plan_attendance where action <> 'same')
-                """
-            ).fetchone(),
-            strict=True,
-        )
-    )  # fmt: skip
+    counts = {
+        k: int(v) for k, v in sqlfiles.first_row(con, sqlfiles.sql_text("load_counts")).items()
+    }
     if replace:
-        stored = con.execute("select count(*) from participants").fetchone()
-        counts["participant_rows_removed"] = int(stored[0]) if stored else 0
+        stored = sqlfiles.scalar(con, "select count(*) from participants")
+        counts["participant_rows_removed"] = int(stored)
         con.execute("delete from participants")
         con.execute("delete from events")
         con.execute("delete from countries")
@@ -214,16 +190,6 @@ def _apply(con: duckdb.DuckDBPyConnection, replace: bool) -> dict[str, int]:
         where a.event_id in (select event_id from plan_attendance where action <> 'same')
         """
     )
-    changed = con.execute(
-        """
-        select count(*) from (
-            select country_code, name, region, population from stg_countries
-            except
-            select country_code, name, region, population from countries
-        )
-        """
-    ).fetchone()
-    counts["countries_loaded"] = int(changed[0]) if changed else 0
     con.execute(
         """
         insert or replace into countries

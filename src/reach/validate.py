@@ -215,17 +215,9 @@ def _read(
     return readable
 
 
-def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    found = con.execute(
-        "select count(*) from duckdb_tables() where table_name = $name and not temporary",
-        {"name": name},
-    ).fetchone()
-    return bool(found and found[0])
-
-
 def _context_views(con: duckdb.DuckDBPyConnection, merge: bool) -> None:
     """Views of what the store would hold after the load, for cross-file checks."""
-    merge = merge and _has_table(con, "events")
+    merge = merge and sqlfiles.has_table(con, "events")
     if merge:
         con.execute(
             """
@@ -248,7 +240,7 @@ def _context_views(con: duckdb.DuckDBPyConnection, merge: bool) -> None:
 
 
 def _event_views(con: duckdb.DuckDBPyConnection, merge: bool) -> None:
-    merge = merge and _has_table(con, "events")
+    merge = merge and sqlfiles.has_table(con, "events")
     staged = "select event_id, parent_event_id from stg_events where event_id is not null"
     attending = (
         "select distinct event_id from stg_participants "
@@ -330,8 +322,7 @@ def stage(
         and events is not None
         and not any(i.code in {"header_only", "unreadable"} for i in report.issues)
     ):
-        staged = con.execute("select count(*) from stg_events").fetchone()
-        if staged and staged[0] == 0:
+        if not sqlfiles.scalar(con, "select count(*) from stg_events"):
             report.add(Issue(ERROR, names["events"], "header_only", "has no events.", rows=(1,)))
     return report
 
