@@ -140,8 +140,8 @@ def test_a_load_that_fails_half_way_leaves_the_store_unchanged(db, write_dir, mo
     real = sqlfiles.materialize
 
     def fail_after_writing(con, table, name, params=None):
-        # new_levels comes after the deletes and inserts: the store is half written here.
-        if table == "new_levels":
+        # event_derived comes after the deletes and inserts: the store is half written here.
+        if table == "event_derived":
             raise OSError("disk full")
         return real(con, table, name, params)
 
@@ -169,7 +169,7 @@ def test_a_load_killed_half_way_leaves_the_store_unchanged(db, write_dir):
         from reach import sqlfiles, store
         real = sqlfiles.materialize
         def die(con, table, name, params=None):
-            if table == "new_levels":
+            if table == "event_derived":
                 os._exit(9)
             return real(con, table, name, params)
         sqlfiles.materialize = die

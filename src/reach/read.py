@@ -109,7 +109,7 @@ def prepare(data: bytes, name: str, workdir: Path, source: Path | None = None) -
         has_rows = any(any(cell.strip() for cell in row) for row in reader)
     except (csv.Error, StopIteration) as exc:
         raise InputError(name, f"has no readable header row ({exc}).") from exc
-    if _BLANK_LINE.search(text.rstrip("\r\n")):
+    if _has_blank_line(text):
         # DuckDB skips empty lines, which would shift every later row number; keep them
         # as empty records instead (staging drops blank records) so rows match the file.
         text = _keep_blank_lines(text, delimiter, len(header))
@@ -127,7 +127,14 @@ def prepare(data: bytes, name: str, workdir: Path, source: Path | None = None) -
     return CsvText(name, path, encoding, delimiter, header, has_rows, notes)
 
 
-_BLANK_LINE = re.compile(r"(^|\n)[ \t]*\r?\n")
+def _has_blank_line(text: str) -> bool:
+    """True when an empty line stands before the last record (trailing ones do no harm)."""
+    end = len(text.rstrip("\r\n"))
+    for pattern in ("\n\n", "\n\r\n"):
+        at = text.find(pattern)
+        if 0 <= at < end - 1:
+            return True
+    return text.startswith(("\n", "\r\n"))
 
 
 def _keep_blank_lines(text: str, delimiter: str, width: int) -> str:

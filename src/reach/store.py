@@ -142,18 +142,27 @@ def _describe(sources: list[Source | None]) -> str:
     )
 
 
-def _apply(con: duckdb.DuckDBPyConnection, replace: bool) -> dict[str, int]:
-    """Write the staged tables into the store (inside the caller's transaction)."""
+def _apply(con: duckdb.DuckDBPyConnection, replace: bool, dedupe: bool) -> dict[str, int]:
+    """Write the staged tables into the store (inside the caller's transaction).
+
+    dedupe: the upload lists someone twice at one event in one role (the row is kept once).
+    """
     params = {"replace": replace}
-    con.execute(
-        """
-        create or replace temp table stg_attendance as
-        select participant_id, event_id, gender, role, birth_year, country_code, organization
-        from stg_participants
-        qualify row_number() over (partition by event_id, participant_id, role order by _row) = 1
-        order by _row
-        """
-    )
+    columns = "participant_id, event_id, gender, role, birth_year, country_code, organization"
+    if dedupe:
+        con.execute(
+            f"""
+            create or replace temp table stg_attendance as
+            select {columns} from stg_participants
+            qualify row_number() over (
+                partition by event_id, participant_id, role order by _row
+            ) = 1
+            """
+        )
+    else:
+        con.execute(
+            f"create or replace temp view stg_attendance as select {columns} from stg_participants"
+        )
     sqlfiles.materialize(con, "plan_events", "plan_events", params)
     sqlfiles.materialize(con, "plan_attendance", "plan_attendance", params)
     counts = {
@@ -179,7 +188,7 @@ def _apply(con: duckdb.DuckDBPyConnection, replace: bool) -> dict[str, int]:
         insert into events
         select event_id, title, program, event_type, start_date, end_date, city, country_code,
             organizer, parent_event_id, reported_participants, reported_female, reported_male,
-            null, null
+            null, null, null, null
         from plan_events where action <> 'same'
         """
     )
@@ -196,14 +205,20 @@ def _apply(con: duckdb.DuckDBPyConnection, replace: bool) -> dict[str, int]:
         select country_code, name, region, population from stg_countries
         """
     )
-    sqlfiles.materialize(con, "new_levels", "event_levels")
+    sqlfiles.materialize(con, "event_derived", "event_derived")
     con.execute(
         """
-        update events set cascade_level = n.cascade_level, root_event_id = n.root_event_id
-        from new_levels as n
+        update events set
+            cascade_level = n.cascade_level,
+            root_event_id = n.root_event_id,
+            event_order = n.event_order,
+            has_attendance = n.has_attendance
+        from event_derived as n
         where events.event_id = n.event_id
             and (events.cascade_level is distinct from n.cascade_level
-                 or events.root_event_id is distinct from n.root_event_id)
+                 or events.root_event_id is distinct from n.root_event_id
+                 or events.event_order is distinct from n.event_order
+                 or events.has_attendance is distinct from n.has_attendance)
         """
     )
     return counts
@@ -230,7 +245,8 @@ def load(
         con.execute("begin transaction")
         try:
             init_schema(con)
-            counts = _apply(con, replace)
+            dedupe = any(i.code == "duplicate_attendance" for i in report.warnings)
+            counts = _apply(con, replace, dedupe)
             new_version = version(con) + 1
             load_id = new_version
             con.execute(

@@ -29,24 +29,43 @@ warnings as (
     union all
     select 'unknown_participant_country', 'country_code', country_raw, _row
     from p where country_raw is not null and country_code is null
-    union all
-    select 'duplicate_attendance', 'participant_id',
-        participant_id || ' at ' || event_id || ' as ' || role, _row
+),
+
+-- Group first and join back only the few offending keys: windows over every row are slow.
+repeated as (
+    select participant_id, event_id, role
     from p
     where participant_id is not null and event_id is not null and role is not null
-    qualify count(*) over (partition by participant_id, event_id, role) > 1
+    group by participant_id, event_id, role
+    having count(*) > 1
+),
+
+duplicates as (
+    select 'duplicate_attendance' as code, 'participant_id' as col,
+        p.participant_id || ' at ' || p.event_id || ' as ' || p.role as value, p._row
+    from p
+    inner join repeated as r using (participant_id, event_id, role)
+),
+
+conflicted as (
+    select participant_id
+    from p
+    where participant_id is not null and gender <> 'undisclosed'
+    group by participant_id
+    having count(distinct gender) > 1
 ),
 
 gender_conflicts as (
-    select 'gender_conflict' as code, 'gender' as col, participant_id as value, _row
+    select 'gender_conflict' as code, 'gender' as col, p.participant_id as value, p._row
     from p
-    where participant_id is not null and gender <> 'undisclosed'
-    qualify count(distinct gender) over (partition by participant_id) > 1
+    inner join conflicted as c using (participant_id)
+    where p.gender <> 'undisclosed'
 ),
 
 all_issues as (
     select * from errors
     union all select * from warnings
+    union all select * from duplicates
     union all select * from gender_conflicts
 ),
 

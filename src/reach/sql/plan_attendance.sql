@@ -10,10 +10,15 @@ stored as (
     where not $replace and event_id in (select event_id from staged)
 ),
 
+-- Only lists already stored can be unchanged; comparing just those keeps first loads fast.
+compared as (
+    select * from staged where event_id in (select distinct event_id from stored)
+),
+
 differs as (
-    select event_id from (select * from staged except select * from stored)
+    select event_id from (select * from compared except select * from stored)
     union
-    select event_id from (select * from stored except select * from staged)
+    select event_id from (select * from stored except select * from compared)
 ),
 
 staged_counts as (

@@ -18,8 +18,11 @@ create table if not exists events (
     reported_participants bigint,
     reported_female bigint,
     reported_male bigint,
+    -- Derived after every load, so the metric queries need not recompute them:
     cascade_level integer,
-    root_event_id varchar
+    root_event_id varchar,
+    event_order integer,  -- position by (start_date, event_id): "latest row" in one compare
+    has_attendance boolean  -- has participant rows with role participant
 );
 
 -- One row per person, event and role (duplicates are dropped on the way in).

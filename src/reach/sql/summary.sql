@@ -4,7 +4,7 @@ with scope as (
 ),
 
 attendance as (
-    select p.participant_id, p.gender, s.event_id, s.start_date, s.cascade_level
+    select p.participant_id, p.gender, s.event_id, s.event_order, s.cascade_level
     from main.participants as p
     inner join scope as s on s.event_id = p.event_id
     where p.role = 'participant'
@@ -17,7 +17,7 @@ headcounts as (
         coalesce(reported_female, 0) as f,
         coalesce(reported_male, 0) as m
     from scope
-    where event_id not in (select event_id from attendance)
+    where not has_attendance
 ),
 
 people as (
@@ -25,8 +25,7 @@ people as (
         participant_id,
         min(cascade_level) as first_level,
         coalesce(
-            arg_max(gender, struct_pack(d := start_date, e := event_id))
-                filter (where gender <> 'undisclosed'),
+            arg_max(gender, event_order) filter (where gender <> 'undisclosed'),
             'undisclosed'
         ) as gender
     from attendance
