@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import duckdb
+import pandas as pd
 
 from . import sqlfiles
 
@@ -109,3 +110,75 @@ def summary(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> S
         cascade_multiplier=_ratio(int(row["cascade_reach"]), int(row["direct_reach"])),
         activation_rate=_ratio(int(row["activated"]), int(row["activation_base"])),
     )
+
+
+GRAINS = ("month", "quarter", "year")
+
+
+def reach_over_time(
+    con: duckdb.DuckDBPyConnection, filters: Filters | None = None, grain: str = "month"
+) -> pd.DataFrame:
+    """Per period: new people, running total, unique people, attendances, returning people."""
+    if grain not in GRAINS:
+        raise ValueError(f"grain must be one of {', '.join(GRAINS)}")
+    return query(con, "reach_over_time", filters or Filters(), grain=grain).df()
+
+
+def by_country(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> pd.DataFrame:
+    """People reached, attendances, events and reach per 100,000 per event country."""
+    return query(con, "by_country", filters or Filters()).df()
+
+
+def by_program(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> pd.DataFrame:
+    """People reached (direct, cascade), attendances and events per program."""
+    return query(con, "by_program", filters or Filters()).df()
+
+
+def previous_period(filters: Filters, first: dt.date, last: dt.date) -> Filters | None:
+    """The same scope moved back by its own length (None without a date range to move)."""
+    start = filters.date_from or first
+    end = filters.date_to or last
+    if filters.date_from is None and filters.date_to is None:
+        return None
+    length = (end - start).days + 1
+    return replace(
+        filters,
+        date_from=start - dt.timedelta(days=length),
+        date_to=start - dt.timedelta(days=1),
+    )
+
+
+def options(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """What the filters can choose from: programs, countries, event types, date bounds."""
+    programs = [r[0] for r in con.execute(
+        "select distinct program from events where program is not null order by 1"
+    ).fetchall()]  # fmt: skip
+    countries = con.execute(
+        """
+        select e.country_code, coalesce(c.name, r.name, e.country_code)
+        from (select distinct country_code from events) as e
+        left join countries as c on c.country_code = e.country_code
+        left join country_reference as r on r.country_code = e.country_code
+        order by 2
+        """
+    ).fetchall()
+    types = [r[0] for r in con.execute(
+        "select distinct event_type from events order by 1"
+    ).fetchall()]  # fmt: skip
+    bounds = con.execute("select min(start_date), max(start_date) from events").fetchall()[0]
+    return {
+        "programs": programs,
+        "countries": dict(countries),
+        "event_types": types,
+        "first_date": bounds[0],
+        "last_date": bounds[1],
+    }
+
+
+def store_facts(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """Events, participant rows and the last load time, for the 'which data' line."""
+    events, rows = con.execute(
+        "select (select count(*) from events), (select count(*) from participants)"
+    ).fetchall()[0]
+    last = con.execute("select max(loaded_at) from loads").fetchall()[0][0]
+    return {"events": int(events), "participant_rows": int(rows), "last_load": last}

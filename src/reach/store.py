@@ -314,3 +314,19 @@ def load_memory(directory: Path) -> tuple[duckdb.DuckDBPyConnection, LoadResult]
     con = duckdb.connect()
     result = load(con, *sources_in(directory))
     return con, result
+
+
+SNAPSHOT_TABLES = ("events", "participants", "countries", "country_reference", "loads", "meta")
+
+
+def snapshot(path: Path | str) -> duckdb.DuckDBPyConnection:
+    """An in-memory copy of the store, so readers never hold the file's lock for long."""
+    ensure(path)
+    mem = duckdb.connect()
+    with connect(path, read_only=True) as src:
+        for table in SNAPSHOT_TABLES:
+            data = src.execute(f"select * from {table}").to_arrow_table()
+            mem.register("_copy", data)
+            mem.execute(f"create table {table} as select * from _copy")
+            mem.unregister("_copy")
+    return mem

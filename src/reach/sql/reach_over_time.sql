@@ -1,0 +1,64 @@
+-- Per period ($grain: month, quarter or year): people reached for the first time in scope,
+-- the running total (it ends at people_reached), unique people and attendances in the period.
+with scope as (
+    select * from scoped_events($programs, $countries, $event_types, $date_from, $date_to)
+),
+
+attendance as (
+    select p.participant_id, s.start_date
+    from main.participants as p
+    inner join scope as s on s.event_id = p.event_id
+    where p.role = 'participant'
+),
+
+first_seen as (
+    select participant_id, min(start_date) as first_date
+    from attendance
+    group by participant_id
+),
+
+headcounts as (
+    select date_trunc($grain, start_date) as period, sum(coalesce(reported_participants, 0)) as n
+    from scope
+    where not has_attendance
+    group by 1
+),
+
+new_people as (
+    select date_trunc($grain, first_date) as period, count(*) as n
+    from first_seen
+    group by 1
+),
+
+in_period as (
+    select
+        date_trunc($grain, start_date) as period,
+        count(distinct participant_id) as unique_people,
+        count(*) as rows
+    from attendance
+    group by 1
+),
+
+periods as (
+    select period from headcounts
+    union
+    select period from in_period
+),
+
+final as (
+    select
+        p.period::date as period,
+        (coalesce(n.n, 0) + coalesce(h.n, 0))::bigint as new_people,
+        (sum(coalesce(n.n, 0) + coalesce(h.n, 0)) over (order by p.period))::bigint
+            as cumulative_people,
+        (coalesce(i.unique_people, 0) + coalesce(h.n, 0))::bigint as unique_people,
+        (coalesce(i.rows, 0) + coalesce(h.n, 0))::bigint as attendances,
+        coalesce(i.unique_people, 0) - coalesce(n.n, 0) as returning_people
+    from periods as p
+    left join new_people as n on n.period = p.period
+    left join headcounts as h on h.period = p.period
+    left join in_period as i on i.period = p.period
+    order by p.period
+)
+
+select * from final
