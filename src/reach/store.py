@@ -325,7 +325,7 @@ def snapshot(path: Path | str) -> duckdb.DuckDBPyConnection:
     mem = duckdb.connect()
     with connect(path, read_only=True) as src:
         for table in SNAPSHOT_TABLES:
-            data = src.execute(f"select * from {table}").to_arrow_table()
+            data = src.sql(f"select * from {table}").to_arrow_table()
             mem.register("_copy", data)
             mem.execute(f"create table {table} as select * from _copy")
             mem.unregister("_copy")

@@ -71,8 +71,11 @@ def metric(name: str, filters: Filters, **kwargs: Any) -> Any:
 
 
 def _reset() -> None:
-    for key in ("f_programs", "f_countries", "f_event_types", "f_dates"):
-        st.session_state.pop(key, None)
+    for key in ("f_programs", "f_countries", "f_event_types"):
+        st.session_state[key] = []
+    bounds = st.session_state.get("_bounds")
+    if bounds:
+        st.session_state["f_dates"] = bounds
     st.query_params.clear()
 
 
@@ -123,11 +126,14 @@ def sidebar() -> Filters:
         key="f_event_types",
     )
     first, last = opts["first_date"], opts["last_date"]
+    st.session_state["_bounds"] = (first, last) if first and last else None
     date_from = date_to = None
     if first and last:
+        # The value comes from session state (seeded from the URL); passing it too warns.
+        if "f_dates" not in st.session_state:
+            st.session_state["f_dates"] = (first, last)
         dates = side.date_input(
             "Event start dates",
-            value=st.session_state.get("f_dates", (first, last)),
             min_value=first,
             max_value=last,
             key="f_dates",
@@ -137,7 +143,7 @@ def sidebar() -> Filters:
             # The full range means "all dates": then no date filter at all.
             date_from = dates[0] if dates[0] > first else None
             date_to = dates[1] if dates[1] < last else None
-    side.button("Reset filters", on_click=_reset, use_container_width=True)
+    side.button("Reset filters", on_click=_reset, width="stretch", key="reset")
     filters = Filters(
         programs=tuple(programs),
         countries=tuple(countries),
@@ -188,7 +194,7 @@ def scope_label(filters: Filters) -> str:
 
 def chart(fig: go.Figure, data: pd.DataFrame, name: str) -> None:
     """Draw a figure with a download of exactly the data behind it."""
-    st.plotly_chart(fig, use_container_width=True, config={"displaylogo": False})
+    st.plotly_chart(fig, width="stretch", config={"displaylogo": False})
     st.download_button(
         "Download data (CSV)",
         data=safe_csv(data),

@@ -1,0 +1,110 @@
+"""One real browser: `streamlit run` on a free port, headless Chromium visits every page."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = ROOT / "tests" / "artifacts"
+PAGES = {
+    "overview": ("Overview", "How far the programs reach"),
+    "methodology": ("Methodology", "Methodology"),
+}
+
+playwright = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (see README)"
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    port = _free_port()
+    tmp = tmp_path_factory.mktemp("server")
+    env = {**os.environ, "REACH_DB": str(tmp / "reach.duckdb")}
+    # A file, not a pipe: an unread pipe fills up and stalls the server.
+    log = (tmp / "streamlit.log").open("w")
+    proc = subprocess.Popen(
+        [
+            sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
+            "--server.port", str(port), "--server.address", "127.0.0.1",
+            "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        ],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            time.sleep(0.3)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+    log.close()
+
+
+def test_every_page_loads_in_chromium_without_errors(server):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        page = browser.new_page(viewport={"width": 1500, "height": 1100})
+        problems: list[str] = []
+        page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+        page.on(
+            "console",
+            lambda m: problems.append(f"console: {m.text}") if m.type == "error" else None,
+        )
+        page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
+        page.on(
+            "response",
+            lambda r: problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None,
+        )
+        page.goto(server)
+        for name, (link, heading) in PAGES.items():
+            if name != "overview":  # the first page is open already
+                # Navigate as a person does, through the sidebar.
+                page.get_by_role("link", name=link).click()
+            page.locator(f"h1:has-text('{heading}')").wait_for(timeout=60_000)
+            # Let charts finish drawing before the screenshot.
+            page.wait_for_load_state("networkidle")
+            time.sleep(2)
+            assert page.locator("[data-testid='stException']").count() == 0, name
+            page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+        # A link with filters shows the filtered view; Reset filters returns to everything.
+        page.goto(f"{server}/?country=KGZ")
+        page.wait_for_selector("[data-testid='stMetric']", timeout=60_000)
+        page.wait_for_load_state("networkidle")
+        filtered = page.locator("[data-testid='stMetricValue']").first.inner_text()
+        page.get_by_role("button", name="Reset filters").click()
+        page.wait_for_function(
+            "v => document.querySelector(\"[data-testid='stMetricValue']\").innerText !== v",
+            arg=filtered,
+            timeout=30_000,
+        )
+        assert "country" not in page.url
+        browser.close()
+    assert not problems, problems
+    if os.environ.get("REACH_SAVE_SCREENSHOTS"):
+        for name in PAGES:
+            shutil.copy(SHOTS / f"{name}.png", ROOT / "docs" / "screenshots" / f"{name}.png")
