@@ -77,10 +77,10 @@ with right:
         "countries",
     )
 
-programs = webui.metric("by_program", filters).head(10)
+programs = webui.metric("by_group", filters, dim="program").head(10)
 webui.chart(
     charts.ranked_bar(
-        programs, "program", "people_reached", f"Top programs by people reached — {scope}",
+        programs, "group", "people_reached", f"Top programs by people reached — {scope}",
         "People reached",
     ),
     programs,

@@ -80,7 +80,7 @@ def _ratio(num: int, den: int) -> float | None:
 
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:
     """Create the shared table macros on this connection."""
-    con.execute(sqlfiles.sql_text("macros"))
+    sqlfiles.run_script(con, "macros")
 
 
 def query(
@@ -119,8 +119,7 @@ def reach_over_time(
     con: duckdb.DuckDBPyConnection, filters: Filters | None = None, grain: str = "month"
 ) -> pd.DataFrame:
     """Per period: new people, running total, unique people, attendances, returning people."""
-    if grain not in GRAINS:
-        raise ValueError(f"grain must be one of {', '.join(GRAINS)}")
+    _check(grain, GRAINS, "grain")
     return query(con, "reach_over_time", filters or Filters(), grain=grain).df()
 
 
@@ -129,9 +128,93 @@ def by_country(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -
     return query(con, "by_country", filters or Filters()).df()
 
 
-def by_program(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> pd.DataFrame:
-    """People reached (direct, cascade), attendances and events per program."""
-    return query(con, "by_program", filters or Filters()).df()
+DIMENSIONS = ("program", "event_type", "country_code")
+
+
+def _check(value: str, allowed: tuple[str, ...], what: str) -> None:
+    if value not in allowed:
+        raise ValueError(f"{what} must be one of {', '.join(allowed)}")
+
+
+def by_group(
+    con: duckdb.DuckDBPyConnection, filters: Filters | None = None, dim: str = "program"
+) -> pd.DataFrame:
+    """People reached (direct, cascade), attendances and events per program or event type."""
+    _check(dim, DIMENSIONS[:2], "dim")
+    return query(con, "by_group", filters or Filters(), dim=dim).df()
+
+
+def events_table(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> pd.DataFrame:
+    """Every in-scope event with its counts, saying whether they come from a list or a headcount."""
+    return query(con, "events_table", filters or Filters()).df()
+
+
+def cascade_levels(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> pd.DataFrame:
+    """Per program and cascade level: events, people, and how many of them are headcounts."""
+    return query(con, "cascade_levels", filters or Filters()).df()
+
+
+def cascade_by_program(
+    con: duckdb.DuckDBPyConnection, filters: Filters | None = None
+) -> pd.DataFrame:
+    """Per program: reach, multiplier, activation rate, depth, median days to step-downs."""
+    df = query(con, "cascade_by_program", filters or Filters()).df()
+    direct = df["direct_reach"].astype("float64")
+    df["cascade_multiplier"] = (df["cascade_reach"] / direct.where(direct > 0)).round(RATE_DIGITS)
+    base = df["activation_base"].astype("float64")
+    df["activation_rate"] = (df["activated"] / base.where(base > 0)).round(RATE_DIGITS)
+    return df
+
+
+def step_downs(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> pd.DataFrame:
+    """Step-down events in scope with their parent event and days after it."""
+    return query(con, "step_downs", filters or Filters()).df()
+
+
+def gender_breakdown(
+    con: duckdb.DuckDBPyConnection, filters: Filters | None = None
+) -> pd.DataFrame:
+    """People by gender among people reached and among trainers, with shares and parity."""
+    df = query(con, "gender_breakdown", filters or Filters()).df()
+    totals = df.groupby("group")["people"].transform("sum").astype("float64")
+    df["share"] = (df["people"] / totals.where(totals > 0)).round(RATE_DIGITS)
+    return df
+
+
+def parity(breakdown: pd.DataFrame) -> dict[str, float | None]:
+    """Gender parity index (female / male) per group of a gender_breakdown frame."""
+    out: dict[str, float | None] = {}
+    for group, rows in breakdown.groupby("group", sort=False):
+        counts = dict(zip(rows["gender"], rows["people"], strict=True))
+        male = int(counts.get("male", 0))
+        out[str(group)] = None if male == 0 else round(int(counts.get("female", 0)) / male, 2)
+    return out
+
+
+def gender_over_time(
+    con: duckdb.DuckDBPyConnection, filters: Filters | None = None, grain: str = "year"
+) -> pd.DataFrame:
+    """People reached per period and gender."""
+    _check(grain, GRAINS, "grain")
+    return query(con, "gender_over_time", filters or Filters(), grain=grain).df()
+
+
+def gender_by(
+    con: duckdb.DuckDBPyConnection, filters: Filters | None = None, dim: str = "program"
+) -> pd.DataFrame:
+    """People reached by gender per program or per event country."""
+    _check(dim, ("program", "country_code"), "dim")
+    return query(con, "gender_by", filters or Filters(), dim=dim).df()
+
+
+def event_gender(
+    con: duckdb.DuckDBPyConnection, filters: Filters | None = None, threshold: float = 0.4
+) -> pd.DataFrame:
+    """Per event: people by gender, women's share, and whether it is below `threshold`."""
+    df = query(con, "event_gender", filters or Filters()).df()
+    df["female_share"] = df["female_share"].astype("float64").round(RATE_DIGITS)
+    df["below_threshold"] = df["female_share"] < threshold
+    return df
 
 
 def previous_period(filters: Filters, first: dt.date, last: dt.date) -> Filters | None:

@@ -24,6 +24,14 @@ def run(
     return con.execute(sql_text(name), params or {})
 
 
+def run_script(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Execute every statement of sql/<name>.sql (statements end with ';' at a line end)."""
+    for statement in sql_text(name).split(";\n"):
+        body = "\n".join(ln for ln in statement.splitlines() if not ln.strip().startswith("--"))
+        if body.strip():
+            con.execute(statement)
+
+
 def materialize(
     con: duckdb.DuckDBPyConnection, table: str, name: str, params: dict[str, Any] | None = None
 ) -> None:

@@ -69,9 +69,7 @@ def connect(
 
 def init_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create the tables if they are not there, and the library's country reference."""
-    for statement in sqlfiles.sql_text("schema").split(";\n"):
-        if statement.strip():
-            con.execute(statement)
+    sqlfiles.run_script(con, "schema")
     if not sqlfiles.scalar(con, "select count(*) from country_reference"):
         con.register("_ref", countries.reference())
         con.execute("insert into country_reference select * from _ref")

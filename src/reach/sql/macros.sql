@@ -1,4 +1,5 @@
 -- Table macros shared by the metric queries; created as temp macros on each connection.
+-- They hold the contract's definitions once: scope, attendance, headcounts, a person's gender.
 create or replace temp macro scoped_events(programs, countries, event_types, date_from, date_to)
 as table
 select *
@@ -7,4 +8,56 @@ where (len(programs) = 0 or list_contains(programs, program))
     and (len(countries) = 0 or list_contains(countries, country_code))
     and (len(event_types) = 0 or list_contains(event_types, event_type))
     and (date_from is null or start_date >= date_from)
-    and (date_to is null or start_date <= date_to)
+    and (date_to is null or start_date <= date_to);
+
+-- Attendance rows (role participant) of in-scope events, with the event's dimensions.
+create or replace temp macro scoped_attendance(
+    programs, countries, event_types, date_from, date_to
+) as table
+select
+    p.participant_id, p.gender, p.role, s.event_id, s.event_order, s.cascade_level, s.program,
+    s.country_code, s.event_type, s.start_date
+from main.participants as p
+inner join scoped_events(programs, countries, event_types, date_from, date_to) as s
+    on s.event_id = p.event_id
+where p.role = 'participant';
+
+-- In-scope events without an attendance list: their reported headcount and its split.
+create or replace temp macro scoped_headcounts(
+    programs, countries, event_types, date_from, date_to
+) as table
+select
+    event_id, cascade_level, program, country_code, event_type, start_date,
+    coalesce(reported_participants, 0) as n,
+    coalesce(reported_female, 0) as f,
+    coalesce(reported_male, 0) as m,
+    coalesce(reported_participants, 0) - coalesce(reported_female, 0)
+        - coalesce(reported_male, 0) as u
+from scoped_events(programs, countries, event_types, date_from, date_to)
+where not has_attendance;
+
+-- Each person reached: the gender of their latest in-scope row that is not undisclosed.
+create or replace temp macro person_gender(programs, countries, event_types, date_from, date_to)
+as table
+select
+    participant_id,
+    coalesce(
+        arg_max(gender, event_order) filter (where gender <> 'undisclosed'), 'undisclosed'
+    ) as gender,
+    min(cascade_level) as first_level
+from scoped_attendance(programs, countries, event_types, date_from, date_to)
+group by participant_id;
+
+-- Each trainer or facilitator in scope, with their latest disclosed gender.
+create or replace temp macro trainer_gender(programs, countries, event_types, date_from, date_to)
+as table
+select
+    p.participant_id,
+    coalesce(
+        arg_max(p.gender, s.event_order) filter (where p.gender <> 'undisclosed'), 'undisclosed'
+    ) as gender
+from main.participants as p
+inner join scoped_events(programs, countries, event_types, date_from, date_to) as s
+    on s.event_id = p.event_id
+where p.role in ('trainer', 'facilitator')
+group by p.participant_id;

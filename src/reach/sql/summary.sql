@@ -4,32 +4,15 @@ with scope as (
 ),
 
 attendance as (
-    select p.participant_id, p.gender, s.event_id, s.event_order, s.cascade_level
-    from main.participants as p
-    inner join scope as s on s.event_id = p.event_id
-    where p.role = 'participant'
+    select * from scoped_attendance($programs, $countries, $event_types, $date_from, $date_to)
 ),
 
 headcounts as (
-    select
-        cascade_level,
-        coalesce(reported_participants, 0) as n,
-        coalesce(reported_female, 0) as f,
-        coalesce(reported_male, 0) as m
-    from scope
-    where not has_attendance
+    select * from scoped_headcounts($programs, $countries, $event_types, $date_from, $date_to)
 ),
 
 people as (
-    select
-        participant_id,
-        min(cascade_level) as first_level,
-        coalesce(
-            arg_max(gender, event_order) filter (where gender <> 'undisclosed'),
-            'undisclosed'
-        ) as gender
-    from attendance
-    group by participant_id
+    select * from person_gender($programs, $countries, $event_types, $date_from, $date_to)
 ),
 
 people_counts as (
@@ -48,15 +31,14 @@ headcount_totals as (
         coalesce(sum(n), 0) as n,
         coalesce(sum(n) filter (where cascade_level = 0), 0) as direct_n,
         coalesce(sum(f), 0) as f,
-        coalesce(sum(m), 0) as m
+        coalesce(sum(m), 0) as m,
+        coalesce(sum(u), 0) as u
     from headcounts
 ),
 
 trainers as (
-    select count(distinct p.participant_id) as trainers
-    from main.participants as p
-    inner join scope as s on s.event_id = p.event_id
-    where p.role in ('trainer', 'facilitator')
+    select count(*) as trainers
+    from trainer_gender($programs, $countries, $event_types, $date_from, $date_to)
 ),
 
 links as (
@@ -102,7 +84,7 @@ final as (
         pc.female + h.f as female,
         pc.male + h.m as male,
         pc.other as other,
-        pc.undisclosed + (h.n - h.f - h.m) as undisclosed,
+        pc.undisclosed + h.u as undisclosed,
         (select count(distinct participant_id) from candidates) as activation_base,
         (select count(*) from activated) as activated
     from people_counts as pc, headcount_totals as h, trainers as t, event_counts as ec

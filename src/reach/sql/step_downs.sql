@@ -1,0 +1,41 @@
+-- Step-down events in scope (level 1 or deeper) with their parent and the days between them.
+with scope as (
+    select * from scoped_events($programs, $countries, $event_types, $date_from, $date_to)
+),
+
+counted as (
+    select
+        p.event_id,
+        count(distinct p.participant_id) filter (where p.role = 'participant') as listed,
+        count(distinct p.participant_id) filter (where p.role in ('trainer', 'facilitator'))
+            as trainers
+    from main.participants as p
+    where p.event_id in (select event_id from scope where cascade_level >= 1)
+    group by p.event_id
+),
+
+final as (
+    select
+        s.event_id,
+        s.title,
+        s.program,
+        s.cascade_level as level,
+        s.start_date,
+        s.city,
+        s.country_code,
+        s.parent_event_id,
+        parent.title as parent_title,
+        date_diff('day', parent.start_date, s.start_date) as days_after_parent,
+        case when s.has_attendance then 'attendance list' else 'reported headcount' end
+            as source,
+        case when s.has_attendance then c.listed else coalesce(s.reported_participants, 0) end
+            as participants_counted,
+        coalesce(c.trainers, 0) as trainers
+    from scope as s
+    left join main.events as parent on parent.event_id = s.parent_event_id
+    left join counted as c on c.event_id = s.event_id
+    where s.cascade_level >= 1
+    order by s.start_date desc, s.event_id
+)
+
+select * from final

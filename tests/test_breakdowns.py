@@ -1,0 +1,155 @@
+"""The breakdowns behind the charts, on the hand-counted cascade of test_metrics."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from reach import metrics
+from reach.metrics import Filters
+
+from .test_metrics import cascade_con  # noqa: F401 - the fixture
+
+
+def rows(df, *cols):
+    return [tuple(r) for r in df[list(cols)].itertuples(index=False)]
+
+
+def test_by_program_splits_reach_into_direct_and_cascade(cascade_con):  # noqa: F811
+    df = metrics.by_group(cascade_con, dim="program")
+    # A: p1-p4 direct, p5 p6 through E2, E3's headcount of 10; B: p7 p8 p1 direct, E5's 8.
+    assert rows(df, "group", "people_reached", "direct_reach", "cascade_reach", "attendances",
+                "events", "step_down_events") == [
+        ("A", 16, 4, 12, 18, 3, 2),
+        ("B", 11, 3, 8, 11, 2, 1),
+    ]  # fmt: skip
+
+
+def test_by_event_type(cascade_con):  # noqa: F811
+    df = metrics.by_group(cascade_con, dim="event_type")
+    assert rows(df, "group", "people_reached", "events") == [
+        ("step_down", 22, 3),
+        ("school", 4, 1),
+        ("seminar", 3, 1),
+    ]
+
+
+def test_cascade_levels_keep_lists_and_headcounts_apart(cascade_con):  # noqa: F811
+    df = metrics.cascade_levels(cascade_con)
+    assert rows(
+        df, "program", "level", "events", "people", "listed_people", "headcount_people"
+    ) == [
+        ("A", 0, 1, 4, 4, 0),
+        ("A", 1, 1, 4, 4, 0),
+        ("A", 2, 1, 10, 0, 10),
+        ("B", 0, 1, 3, 3, 0),
+        ("B", 1, 1, 8, 0, 8),
+    ]
+
+
+def test_cascade_by_program(cascade_con):  # noqa: F811
+    df = metrics.cascade_by_program(cascade_con)
+    got = rows(df, "program", "depth", "direct_reach", "cascade_reach", "cascade_multiplier",
+               "activation_rate", "median_days", "headcount_step_downs")  # fmt: skip
+    # A: E1→E2 51 days, E2→E3 31 days (median 41); p1 of six candidates trains. B: E4→E5 245.
+    assert got == [
+        ("A", 2, 4, 12, 3.0, 0.1667, 41.0, 1),
+        ("B", 1, 3, 8, 2.6667, 0.3333, 245.0, 1),
+    ]
+
+
+def test_step_downs_list_parent_and_days(cascade_con):  # noqa: F811
+    df = metrics.step_downs(cascade_con)
+    assert sorted(rows(df, "event_id", "level", "parent_event_id", "days_after_parent", "source",
+                       "participants_counted")) == [
+        ("E2", 1, "E1", 51, "attendance list", 4),
+        ("E3", 2, "E2", 31, "reported headcount", 10),
+        ("E5", 1, "E4", 245, "reported headcount", 8),
+    ]  # fmt: skip
+
+
+def test_events_table_says_where_each_count_comes_from(cascade_con):  # noqa: F811
+    df = metrics.events_table(cascade_con).set_index("event_id")
+    assert tuple(df.loc["E2", ["source", "listed_participants", "participants_counted",
+                               "trainers"]]) == ("attendance list", 4, 4, 1)  # fmt: skip
+    assert tuple(df.loc["E5", ["source", "listed_participants", "participants_counted",
+                               "trainers"]]) == ("reported headcount", 0, 8, 1)  # fmt: skip
+
+
+def test_gender_of_people_reached_and_of_trainers(cascade_con):  # noqa: F811
+    df = metrics.gender_breakdown(cascade_con)
+    assert rows(df, "group", "gender", "people") == [
+        ("People reached", "female", 10),
+        ("People reached", "male", 6),
+        ("People reached", "other", 1),
+        ("People reached", "undisclosed", 9),
+        ("Trainers", "female", 2),
+        ("Trainers", "male", 2),
+        ("Trainers", "other", 0),
+        ("Trainers", "undisclosed", 0),
+    ]
+    assert metrics.parity(df) == {"People reached": 1.67, "Trainers": 1.0}
+
+
+def test_gender_over_time(cascade_con):  # noqa: F811
+    df = metrics.gender_over_time(cascade_con, grain="year")
+    assert rows(df, "period", "gender", "people") == [
+        (pd.Timestamp(2023, 1, 1), "female", 2),
+        (pd.Timestamp(2023, 1, 1), "male", 1),
+        (pd.Timestamp(2024, 1, 1), "female", 9),
+        (pd.Timestamp(2024, 1, 1), "male", 5),
+        (pd.Timestamp(2024, 1, 1), "other", 1),
+        (pd.Timestamp(2024, 1, 1), "undisclosed", 9),
+    ]
+
+
+def test_gender_by_country(cascade_con):  # noqa: F811
+    df = metrics.gender_by(cascade_con, dim="country_code")
+    assert rows(df, "group", "gender", "people") == [
+        ("KAZ", "female", 3),
+        ("KAZ", "male", 2),
+        ("KAZ", "other", 1),
+        ("KGZ", "female", 6),
+        ("KGZ", "male", 3),
+        ("KGZ", "undisclosed", 1),
+        ("UZB", "female", 2),
+        ("UZB", "male", 1),
+        ("UZB", "undisclosed", 8),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("threshold", "below"),
+    [(0.4, []), (0.55, ["E1", "E2"]), (0.7, ["E1", "E2", "E3", "E4"])],
+)
+def test_events_below_the_womens_share_threshold(cascade_con, threshold, below):  # noqa: F811
+    df = metrics.event_gender(cascade_con, threshold=threshold)
+    shares = dict(zip(df["event_id"], df["female_share"], strict=True))
+    assert shares["E1"] == 0.5 and shares["E3"] == 0.6667
+    assert shares["E5"] != shares["E5"]  # NaN: a headcount without a split has no share
+    assert sorted(df.loc[df["below_threshold"], "event_id"]) == below
+
+
+def test_running_total_over_time_ends_at_people_reached(cascade_con):  # noqa: F811
+    for grain in metrics.GRAINS:
+        df = metrics.reach_over_time(cascade_con, grain=grain)
+        assert df["cumulative_people"].iloc[-1] == 26
+        assert df["attendances"].sum() == 29
+
+
+def test_reach_by_month(cascade_con):  # noqa: F811
+    df = metrics.reach_over_time(cascade_con, Filters(programs=("A",)), grain="month")
+    # Jan: p1-p4 new; Mar: E2 brings p5 p6 new, p2 p3 back; Apr: E3's headcount of 10.
+    assert rows(df, "period", "new_people", "unique_people", "returning_people") == [
+        (pd.Timestamp(2024, 1, 1), 4, 4, 0),
+        (pd.Timestamp(2024, 3, 1), 2, 4, 2),
+        (pd.Timestamp(2024, 4, 1), 10, 10, 0),
+    ]
+
+
+def test_by_country_counts_per_100k_from_the_population(cascade_con):  # noqa: F811
+    df = metrics.by_country(cascade_con).set_index("country_code")
+    assert tuple(df.loc["KGZ", ["people_reached", "events"]]) == (10, 1)
+    expected = 10 * 100_000 / df.loc["KGZ", "population"]
+    assert df.loc["KGZ", "per_100k"] == pytest.approx(expected)
+    assert df.loc["KAZ", "country"] == "Kazakhstan"
