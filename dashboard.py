@@ -8,6 +8,9 @@ st.set_page_config(page_title="Reach", layout="wide")
 
 pages = [
     st.Page("pages/overview.py", title="Overview", default=True),
+    st.Page("pages/reach.py", title="Reach"),
+    st.Page("pages/cascade.py", title="Cascade"),
+    st.Page("pages/gender.py", title="Gender balance"),
     st.Page("pages/methodology.py", title="Methodology"),
 ]
 page = st.navigation(pages)

@@ -137,3 +137,48 @@ def test_a_date_range_compares_with_the_previous_period(small_db):
     # now: E2's list p5 p6 p2 p3 + E3's headcount 10 = 14; before: 8.
     assert (people.value, people.delta) == ("14", "+6")
     assert any("2024-01-29 to 2024-02-29" in c.value for c in at.caption)
+
+
+def _on_page(db: Path, page: str, **query) -> AppTest:
+    at = app(db, **query)
+    at.run()
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_cascade_page_numbers_by_hand(small_db):
+    at = _on_page(small_db, "pages/cascade.py")
+    tiles = {m.label: m.value for m in at.metric}
+    # test_metrics "everything": multiplier 20/6, activation 2/8, 3 step-downs, 20 via cascades.
+    assert tiles == {
+        "Cascade multiplier": "3.33×",
+        "Activation rate": "25.0%",
+        "Step-down events": "3",
+        "Reached through cascades": "20",
+    }
+    # E3 and E5 are headcount-only: 10 + 8 people cannot be de-duplicated.
+    assert any("18 of the people shown" in i.value for i in at.info)
+
+
+def test_gender_page_numbers_by_hand(small_db):
+    at = _on_page(small_db, "pages/gender.py")
+    tiles = {m.label: m.value for m in at.metric}
+    # People reached: f10 m6 o1 u9; trainers t1 f, p1 f, t2 m, p7 m.
+    assert tiles == {
+        "Female share, people reached": "58.8%",
+        "Parity index, people reached": "1.67",
+        "Parity index, trainers": "1.00",
+        "Undisclosed, people reached": "9",
+    }
+    at.slider(key="threshold").set_value(55).run()
+    assert any("2 of 5 events are below 55%" in c.value for c in at.caption)
+
+
+def test_reach_page_lists_every_event_in_scope(small_db):
+    at = _on_page(small_db, "pages/reach.py", program="A")
+    table = at.dataframe[0].value
+    assert sorted(table["event_id"]) == ["E1", "E2", "E3"]
+    sources = dict(zip(table["event_id"], table["source"], strict=True))
+    assert sources["E3"] == "reported headcount" and sources["E1"] == "attendance list"

@@ -17,6 +17,9 @@ CHROMIUM = "/usr/bin/chromium"
 SHOTS = ROOT / "tests" / "artifacts"
 PAGES = {
     "overview": ("Overview", "How far the programs reach"),
+    "reach": ("Reach", "Reach"),
+    "cascade": ("Cascade", "Cascade"),
+    "gender": ("Gender balance", "Gender balance"),
     "methodology": ("Methodology", "Methodology"),
 }
 
@@ -68,7 +71,8 @@ def test_every_page_loads_in_chromium_without_errors(server):
             executable_path=CHROMIUM,
             args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
-        page = browser.new_page(viewport={"width": 1500, "height": 1100})
+        # Streamlit scrolls inside its own container, so a tall window shows a whole page.
+        page = browser.new_page(viewport={"width": 1500, "height": 2800})
         problems: list[str] = []
         page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
         page.on(

@@ -24,8 +24,8 @@ SECOND = "#56B4E9"
 def _style(fig: go.Figure, title: str) -> go.Figure:
     fig.update_layout(
         title={"text": title, "font": {"size": 15}},
-        margin={"l": 10, "r": 10, "t": 60, "b": 10},
-        legend={"orientation": "h", "y": -0.15},
+        margin={"l": 10, "r": 10, "t": 80, "b": 10},
+        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "title": None},
         hoverlabel={"namelength": -1},
     )
     return fig
@@ -94,4 +94,173 @@ def ranked_bar(df: pd.DataFrame, label: str, value: str, title: str, value_name:
     )
     fig.update_traces(texttemplate="%{text:,}", hovertemplate="%{y}: %{x:,}<extra></extra>")
     fig.update_layout(height=max(260, 60 + 40 * len(df)))
+    return _style(fig, title)
+
+
+GENDER_ORDER = list(GENDER_COLORS)
+
+
+def period_lines(df: pd.DataFrame, series: dict[str, str], title: str, grain: str) -> go.Figure:
+    """One line per column of `series` ({column: label}) over `period`."""
+    long = df.melt(id_vars="period", value_vars=list(series), var_name="measure", value_name="n")
+    long["measure"] = long["measure"].map(series)
+    fig = px.line(
+        long,
+        x="period",
+        y="n",
+        color="measure",
+        markers=True,
+        labels={"period": "", "n": "", "measure": ""},
+        color_discrete_sequence=[ACCENT, "#E69F00", "#009E73"],
+        line_dash="measure",
+    )
+    fmt = {"month": "%b %Y", "quarter": "Q%q %Y", "year": "%Y"}[grain]
+    fig.update_traces(hovertemplate=f"%{{x|{fmt}}}<br>%{{fullData.name}}: %{{y:,}}<extra></extra>")
+    return _style(fig, title)
+
+
+def stacked_periods(df: pd.DataFrame, series: dict[str, str], title: str, grain: str) -> go.Figure:
+    """Stacked bars per period, one colour per column of `series`."""
+    long = df.melt(id_vars="period", value_vars=list(series), var_name="measure", value_name="n")
+    long["measure"] = long["measure"].map(series)
+    fig = px.bar(
+        long,
+        x="period",
+        y="n",
+        color="measure",
+        labels={"period": "", "n": "People", "measure": ""},
+        color_discrete_sequence=[ACCENT, SECOND],
+    )
+    fmt = {"month": "%b %Y", "quarter": "Q%q %Y", "year": "%Y"}[grain]
+    fig.update_traces(hovertemplate=f"%{{x|{fmt}}}<br>%{{fullData.name}}: %{{y:,}}<extra></extra>")
+    return _style(fig, title)
+
+
+def reach_split(df: pd.DataFrame, label: str, title: str) -> go.Figure:
+    """Direct and cascade reach per group, stacked, largest on top."""
+    data = df.sort_values("people_reached")
+    long = data.melt(
+        id_vars=label,
+        value_vars=["direct_reach", "cascade_reach"],
+        var_name="kind",
+        value_name="people",
+    )
+    long["kind"] = long["kind"].map({"direct_reach": "Direct", "cascade_reach": "Through cascades"})
+    fig = px.bar(
+        long,
+        x="people",
+        y=label,
+        color="kind",
+        orientation="h",
+        labels={"people": "People reached", label: "", "kind": ""},
+        color_discrete_sequence=[ACCENT, SECOND],
+    )
+    fig.update_traces(hovertemplate="%{y}<br>%{fullData.name}: %{x:,}<extra></extra>")
+    fig.update_layout(height=max(260, 80 + 40 * len(df)))
+    return _style(fig, title)
+
+
+def gender_bars(df: pd.DataFrame, group: str, title: str, percent: bool = False) -> go.Figure:
+    """People by gender per group, stacked in the fixed gender colours (shares if percent)."""
+    data = df.copy()
+    totals = data.groupby(group)["people"].transform("sum")
+    data["share"] = data["people"] / totals.where(totals > 0)
+    fig = px.bar(
+        data,
+        x="share" if percent else "people",
+        y=group,
+        color="gender",
+        orientation="h",
+        category_orders={"gender": GENDER_ORDER},
+        color_discrete_map=GENDER_COLORS,
+        custom_data=["people", "share"],
+        labels={"share": "Share of people", "people": "People", group: "", "gender": ""},
+    )
+    fig.update_traces(
+        hovertemplate="%{y}<br>%{fullData.name}: %{customdata[0]:,} people"
+        " (%{customdata[1]:.1%})<extra></extra>"
+    )
+    if percent:
+        fig.update_xaxes(tickformat=".0%")
+    fig.update_layout(height=max(240, 90 + 36 * data[group].nunique()))
+    return _style(fig, title)
+
+
+def gender_periods(df: pd.DataFrame, title: str, grain: str) -> go.Figure:
+    """People reached by gender per period, stacked."""
+    fig = px.bar(
+        df,
+        x="period",
+        y="people",
+        color="gender",
+        category_orders={"gender": GENDER_ORDER},
+        color_discrete_map=GENDER_COLORS,
+        labels={"period": "", "people": "People", "gender": ""},
+    )
+    fmt = {"month": "%b %Y", "quarter": "Q%q %Y", "year": "%Y"}[grain]
+    fig.update_traces(hovertemplate=f"%{{x|{fmt}}}<br>%{{fullData.name}}: %{{y:,}}<extra></extra>")
+    return _style(fig, title)
+
+
+def share_by_event(df: pd.DataFrame, threshold: float, title: str) -> go.Figure:
+    """Women's share per event over time; events below the threshold stand out."""
+    data = df.dropna(subset=["female_share"]).copy()
+    data["flag"] = data["below_threshold"].map({True: "Below threshold", False: "At or above"})
+    fig = px.scatter(
+        data,
+        x="start_date",
+        y="female_share",
+        color="flag",
+        color_discrete_map={"Below threshold": "#D55E00", "At or above": ACCENT},
+        custom_data=["title", "female", "male", "other", "undisclosed", "source"],
+        labels={"start_date": "", "female_share": "Women's share", "flag": ""},
+    )
+    fig.update_traces(
+        hovertemplate="%{customdata[0]}<br>%{x|%d %b %Y}<br>Women's share: %{y:.1%}"
+        "<br>female %{customdata[1]:,} · male %{customdata[2]:,} · other %{customdata[3]:,}"
+        " · undisclosed %{customdata[4]:,}<br>(%{customdata[5]})<extra></extra>"
+    )
+    fig.add_hline(y=threshold, line_dash="dash", line_color="#D55E00")
+    fig.update_yaxes(tickformat=".0%", range=[-0.02, 1.02])
+    return _style(fig, title)
+
+
+def cascade_sankey(levels: pd.DataFrame, title: str) -> go.Figure:
+    """Per program, people reached at each cascade level, flowing from the root trainings."""
+    labels: list[str] = []
+    index: dict[tuple[str, int], int] = {}
+    customdata = []
+    for row in levels.itertuples(index=False):
+        index[(row.program, row.level)] = len(labels)
+        name = "Root trainings" if row.level == 0 else f"Level {row.level}"
+        labels.append(f"{row.program} · {name}")
+        note = f"{row.headcount_people:,} from reported headcounts" if row.headcount_people else ""
+        customdata.append(f"{row.people:,} people in {row.events:,} events<br>{note}")
+    sources, targets, values = [], [], []
+    for row in levels.itertuples(index=False):
+        parent = index.get((row.program, row.level - 1))
+        if row.level > 0 and parent is not None:
+            sources.append(parent)
+            targets.append(index[(row.program, row.level)])
+            values.append(row.people)
+    fig = go.Figure(
+        go.Sankey(
+            arrangement="snap",
+            node={
+                "label": labels,
+                "customdata": customdata,
+                "hovertemplate": "%{label}<br>%{customdata}<extra></extra>",
+                "pad": 18,
+                "color": ACCENT,
+            },
+            link={
+                "source": sources,
+                "target": targets,
+                "value": values,
+                "hovertemplate": "%{target.label}: %{value:,} people<extra></extra>",
+                "color": "rgba(86,180,233,0.45)",
+            },
+        )
+    )
+    fig.update_layout(height=max(320, 70 * levels["program"].nunique() + 120))
     return _style(fig, title)

@@ -195,13 +195,15 @@ def scope_label(filters: Filters) -> str:
 def chart(fig: go.Figure, data: pd.DataFrame, name: str) -> None:
     """Draw a figure with a download of exactly the data behind it."""
     st.plotly_chart(fig, width="stretch", config={"displaylogo": False})
+    download(data, name)
+
+
+def download(data: pd.DataFrame, name: str, label: str = "Download data (CSV)") -> None:
+    """A CSV download of a table, defused against spreadsheet formulas."""
     st.download_button(
-        "Download data (CSV)",
-        data=safe_csv(data),
-        file_name=f"reach-{name}.csv",
-        mime="text/csv",
+        label, data=safe_csv(data), file_name=f"reach-{name}.csv", mime="text/csv",
         key=f"download-{name}",
-    )
+    )  # fmt: skip
 
 
 def empty_state(filters: Filters) -> None:

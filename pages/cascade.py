@@ -1,0 +1,102 @@
+"""Cascade: how trainings multiply through step-downs, level by level, per program."""
+
+import streamlit as st
+
+from reach import charts, webui
+
+filters = st.session_state["filters"]
+scope = webui.scope_label(filters)
+st.title("Cascade")
+st.caption(f"Scope: {scope}")
+
+summary = webui.metric("summary", filters)
+if summary.events == 0:
+    webui.empty_state(filters)
+    st.stop()
+
+
+def fmt(value, pct=False):
+    if value is None:
+        return "–"
+    return f"{value:.1%}" if pct else f"{value:.2f}×"
+
+
+cols = st.columns(4)
+cols[0].metric(
+    "Cascade multiplier",
+    fmt(summary.cascade_multiplier),
+    border=True,
+    help="People reached through cascades per person reached directly.",
+)
+cols[1].metric(
+    "Activation rate",
+    fmt(summary.activation_rate, pct=True),
+    border=True,
+    help="Share of trainees of events with step-downs who trained at one of them.",
+)
+cols[2].metric("Step-down events", f"{summary.step_down_events:,}", border=True)
+cols[3].metric("Reached through cascades", f"{summary.cascade_reach:,}", border=True)  # fmt: skip
+
+levels = webui.metric("cascade_levels", filters)
+webui.chart(
+    charts.cascade_sankey(levels, f"People reached at each cascade level, per program — {scope}"),
+    levels,
+    "cascade-levels",
+)
+headcount_people = int(levels["headcount_people"].sum())
+if headcount_people:
+    st.info(
+        f"{headcount_people:,} of the people shown come from **reported headcounts** of events "
+        "whose attendance list was never collected: they cannot be de-duplicated, so a person "
+        "counted there may also be counted elsewhere."
+    )
+
+st.subheader("Per program")
+programs = webui.metric("cascade_by_program", filters)
+st.dataframe(
+    programs[
+        ["program", "direct_reach", "cascade_reach", "cascade_multiplier", "activation_rate",
+         "depth", "median_days", "step_down_events", "headcount_step_downs"]
+    ],
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "program": "Program",
+        "direct_reach": "Direct reach",
+        "cascade_reach": "Cascade reach",
+        "cascade_multiplier": st.column_config.NumberColumn("Multiplier", format="%.2f×"),
+        "activation_rate": st.column_config.NumberColumn("Activation rate", format="percent"),
+        "depth": "Depth (levels)",
+        "median_days": st.column_config.NumberColumn("Median days to step-down", format="%d"),
+        "step_down_events": "Step-downs",
+        "headcount_step_downs": "…of which headcount only",
+    },
+)  # fmt: skip
+webui.download(programs, "cascade-programs", "Download per-program table (CSV)")
+
+st.subheader("Step-down events")
+steps = webui.metric("step_downs", filters)
+if steps.empty:
+    st.info("No step-down events in this scope.")
+else:
+    st.dataframe(
+        steps,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "event_id": "Event",
+            "title": st.column_config.TextColumn("Title", width="large"),
+            "program": "Program",
+            "level": "Level",
+            "start_date": st.column_config.DateColumn("Start", format="YYYY-MM-DD"),
+            "city": "City",
+            "country_code": "Country",
+            "parent_event_id": "Parent",
+            "parent_title": "Parent title",
+            "days_after_parent": "Days after parent",
+            "source": "Counted from",
+            "participants_counted": "Participants",
+            "trainers": "Trainers",
+        },
+    )
+    webui.download(steps, "step-downs", "Download step-down events (CSV)")

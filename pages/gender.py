@@ -1,0 +1,117 @@
+"""Gender balance: among people reached and among trainers, over time, by place and event."""
+
+import streamlit as st
+
+from reach import charts, metrics, webui
+
+filters = st.session_state["filters"]
+scope = webui.scope_label(filters)
+st.title("Gender balance")
+st.caption(f"Scope: {scope}")
+
+summary = webui.metric("summary", filters)
+if summary.events == 0:
+    webui.empty_state(filters)
+    st.stop()
+
+breakdown = webui.metric("gender_breakdown", filters)
+parity = metrics.parity(breakdown)
+cols = st.columns(4)
+share = summary.female_share
+cols[0].metric(
+    "Female share, people reached",
+    "–" if share is None else f"{share:.1%}",
+    border=True,
+    help="female / (female + male + other)",
+)
+cols[1].metric(
+    "Parity index, people reached",
+    "–" if parity["People reached"] is None else f"{parity['People reached']:.2f}",
+    border=True,
+    help="female / male; 1 = parity",
+)
+cols[2].metric(
+    "Parity index, trainers",
+    "–" if parity["Trainers"] is None else f"{parity['Trainers']:.2f}",
+    border=True,
+    help="female / male; 1 = parity",
+)
+undisclosed = summary.gender["undisclosed"]
+cols[3].metric("Undisclosed, people reached", f"{undisclosed:,}", border=True,
+               help="No gender given (or a headcount without a split); never dropped.")  # fmt: skip
+
+webui.chart(
+    charts.gender_bars(
+        breakdown, "group", f"Gender of people reached and of trainers — {scope}", percent=True
+    ),
+    breakdown,
+    "gender-groups",
+)
+
+grain = (
+    st.segmented_control("Group by", ["quarter", "year"], default="year", key="gender_grain")
+    or "year"
+)
+over_time = webui.metric("gender_over_time", filters, grain=grain)
+webui.chart(
+    charts.gender_periods(over_time, f"People reached by gender per {grain} — {scope}", grain),
+    over_time,
+    "gender-over-time",
+)
+
+left, right = st.columns(2)
+with left:
+    by_country = webui.metric("gender_by", filters, dim="country_code")
+    webui.chart(
+        charts.gender_bars(by_country, "group", f"Gender by event country — {scope}", True),
+        by_country,
+        "gender-countries",
+    )
+with right:
+    by_program = webui.metric("gender_by", filters, dim="program")
+    webui.chart(
+        charts.gender_bars(by_program, "group", f"Gender by program — {scope}", True),
+        by_program,
+        "gender-programs",
+    )
+
+st.subheader("Women's share per event")
+threshold = (
+    st.slider(
+        "Flag events where women are less than", 0, 100, 40, 5, format="%d%%", key="threshold"
+    )
+    / 100
+)
+events = webui.metric("event_gender", filters, threshold=threshold)
+flagged = events[events["below_threshold"]]
+webui.chart(
+    charts.share_by_event(
+        events, threshold, f"Women's share per event (line: {threshold:.0%}) — {scope}"
+    ),
+    events,
+    "gender-events",
+)
+st.caption(
+    f"{len(flagged):,} of {len(events):,} events are below {threshold:.0%}. Events with no "
+    "disclosed gender (e.g. a headcount without a split) have no share and are not flagged."
+)
+if not flagged.empty:
+    st.dataframe(
+        flagged[["event_id", "title", "program", "start_date", "country_code", "female", "male",
+                 "other", "undisclosed", "female_share", "source"]],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "event_id": "Event",
+            "title": st.column_config.TextColumn("Title", width="large"),
+            "program": "Program",
+            "start_date": st.column_config.DateColumn("Start", format="YYYY-MM-DD"),
+            "country_code": "Country",
+            "female": "Female",
+            "male": "Male",
+            "other": "Other",
+            "undisclosed": "Undisclosed",
+            "female_share": st.column_config.NumberColumn("Women's share", format="percent"),
+            "source": "Counted from",
+        },
+    )  # fmt: skip

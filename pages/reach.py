@@ -1,0 +1,119 @@
+"""Reach: people and attendances over time, new vs returning, where, which programs, events."""
+
+import streamlit as st
+
+from reach import charts, webui
+
+filters = st.session_state["filters"]
+scope = webui.scope_label(filters)
+st.title("Reach")
+st.caption(f"Scope: {scope}")
+
+if webui.metric("summary", filters).events == 0:
+    webui.empty_state(filters)
+    st.stop()
+
+grain = (
+    st.segmented_control(
+        "Group by", ["month", "quarter", "year"], default="quarter", key="reach_grain"
+    )
+    or "quarter"
+)
+over_time = webui.metric("reach_over_time", filters, grain=grain)
+
+left, right = st.columns(2)
+with left:
+    webui.chart(
+        charts.period_lines(
+            over_time,
+            {"unique_people": "Unique people", "attendances": "Attendances"},
+            f"Unique people vs attendances per {grain} — {scope}",
+            grain,
+        ),
+        over_time[["period", "unique_people", "attendances"]],
+        "people-vs-attendances",
+    )
+with right:
+    webui.chart(
+        charts.stacked_periods(
+            over_time,
+            {"new_people": "New", "returning_people": "Returning"},
+            f"New and returning people per {grain} — {scope}",
+            grain,
+        ),
+        over_time[["period", "new_people", "returning_people"]],
+        "new-vs-returning",
+    )
+st.caption(
+    "Unique people counts each person once per period; attendances counts every attendance. "
+    "Headcount-only events count as new people in their period."
+)
+
+st.subheader("Where")
+countries = webui.metric("by_country", filters)
+left, right = st.columns(2)
+with left:
+    webui.chart(
+        charts.country_map(countries, f"People reached by event country — {scope}"),
+        countries,
+        "reach-map",
+    )
+with right:
+    per_capita = st.toggle("Per 100,000 inhabitants", key="per_capita")
+    value = "per_100k" if per_capita else "people_reached"
+    shown = countries.dropna(subset=[value]) if per_capita else countries
+    webui.chart(
+        charts.ranked_bar(
+            shown.assign(per_100k=shown["per_100k"].round(2)),
+            "country",
+            value,
+            ("People reached per 100,000 inhabitants" if per_capita else "People reached")
+            + f" by event country — {scope}",
+            "Per 100,000" if per_capita else "People reached",
+        ),
+        countries,
+        "reach-countries",
+    )
+st.caption("A person who attended events in two countries counts in each.")
+
+st.subheader("Programs and event types")
+left, right = st.columns(2)
+with left:
+    programs = webui.metric("by_group", filters, dim="program")
+    webui.chart(
+        charts.reach_split(programs, "group", f"People reached by program — {scope}"),
+        programs,
+        "reach-programs",
+    )
+with right:
+    types = webui.metric("by_group", filters, dim="event_type")
+    webui.chart(
+        charts.reach_split(types, "group", f"People reached by event type — {scope}"),
+        types,
+        "reach-types",
+    )
+
+st.subheader("Events")
+events = webui.metric("events_table", filters)
+st.dataframe(
+    events,
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "event_id": "Event",
+        "title": st.column_config.TextColumn("Title", width="large"),
+        "program": "Program",
+        "event_type": "Type",
+        "start_date": st.column_config.DateColumn("Start", format="YYYY-MM-DD"),
+        "city": "City",
+        "country_code": "Country",
+        "cascade_level": "Level",
+        "parent_event_id": "Parent",
+        "source": "Counted from",
+        "listed_participants": "Listed",
+        "reported_participants": "Reported headcount",
+        "participants_counted": "Participants counted",
+        "trainers": "Trainers",
+    },
+)
+webui.download(events, "events", "Download events (CSV)")
