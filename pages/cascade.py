@@ -4,6 +4,8 @@ import streamlit as st
 
 from reach import charts, webui
 
+TABLE_ROWS = 1000  # rows sent to the browser; the download has them all
+
 filters = st.session_state["filters"]
 scope = webui.scope_label(filters)
 st.title("Cascade")
@@ -79,8 +81,10 @@ steps = webui.metric("step_downs", filters)
 if steps.empty:
     st.info("No step-down events in this scope.")
 else:
+    if len(steps) > TABLE_ROWS:
+        st.caption(f"The {TABLE_ROWS:,} latest of {len(steps):,} step-downs; download for all.")
     st.dataframe(
-        steps,
+        steps.head(TABLE_ROWS),
         hide_index=True,
         width="stretch",
         column_config={

@@ -4,6 +4,8 @@ import streamlit as st
 
 from reach import charts, metrics, webui
 
+TABLE_ROWS = 500  # rows sent to the browser; the download has them all
+
 filters = st.session_state["filters"]
 scope = webui.scope_label(filters)
 st.title("Gender balance")
@@ -83,22 +85,26 @@ threshold = (
     / 100
 )
 events = webui.metric("event_gender", filters, threshold=threshold)
-flagged = events[events["below_threshold"]]
+flagged = events[events["below_threshold"]].sort_values("female_share")
+bands = metrics.share_histogram(events, threshold)
 webui.chart(
-    charts.share_by_event(
-        events, threshold, f"Women's share per event (line: {threshold:.0%}) — {scope}"
+    charts.share_histogram(
+        bands, threshold, f"Events by women's share (flagged below {threshold:.0%}) — {scope}"
     ),
-    events,
-    "gender-events",
+    bands,
+    "gender-event-shares",
 )
 st.caption(
     f"{len(flagged):,} of {len(events):,} events are below {threshold:.0%}. Events with no "
     "disclosed gender (e.g. a headcount without a split) have no share and are not flagged."
 )
 if not flagged.empty:
+    shown = flagged.head(TABLE_ROWS)
+    if len(flagged) > TABLE_ROWS:
+        st.caption(f"The {TABLE_ROWS:,} events with the lowest share; download for all.")
     st.dataframe(
-        flagged[["event_id", "title", "program", "start_date", "country_code", "female", "male",
-                 "other", "undisclosed", "female_share", "source"]],
+        shown[["event_id", "title", "program", "start_date", "country_code", "female", "male",
+               "other", "undisclosed", "female_share", "source"]],
         hide_index=True,
         width="stretch",
         column_config={
@@ -115,3 +121,4 @@ if not flagged.empty:
             "source": "Counted from",
         },
     )  # fmt: skip
+    webui.download(flagged, "events-below-threshold", "Download flagged events (CSV)")

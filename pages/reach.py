@@ -4,6 +4,8 @@ import streamlit as st
 
 from reach import charts, webui
 
+TABLE_ROWS = 1000  # rows sent to the browser; the download has them all
+
 filters = st.session_state["filters"]
 scope = webui.scope_label(filters)
 st.title("Reach")
@@ -95,8 +97,10 @@ with right:
 
 st.subheader("Events")
 events = webui.metric("events_table", filters)
+if len(events) > TABLE_ROWS:
+    st.caption(f"The {TABLE_ROWS:,} latest of {len(events):,} events; download for all.")
 st.dataframe(
-    events,
+    events.head(TABLE_ROWS),
     hide_index=True,
     width="stretch",
     column_config={

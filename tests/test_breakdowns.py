@@ -153,3 +153,14 @@ def test_by_country_counts_per_100k_from_the_population(cascade_con):  # noqa: F
     expected = 10 * 100_000 / df.loc["KGZ", "population"]
     assert df.loc["KGZ", "per_100k"] == pytest.approx(expected)
     assert df.loc["KAZ", "country"] == "Kazakhstan"
+
+
+def test_share_histogram_bands_events_and_marks_those_below():
+    events = pd.DataFrame({"female_share": [0.0, 0.35, 0.4, 0.5, 1.0, float("nan")]})
+    bands = metrics.share_histogram(events, threshold=0.4, width=0.1)
+    counts = dict(zip(bands["share_from"], bands["events"], strict=True))
+    # 0.35 falls in 30–40%, 0.4 in 40–50% (bands include their lower edge), 1.0 in 90–100%.
+    assert counts == {0.0: 1, 0.1: 0, 0.2: 0, 0.3: 1, 0.4: 1, 0.5: 1, 0.6: 0, 0.7: 0, 0.8: 0,
+                      0.9: 1}  # fmt: skip
+    below = bands.loc[bands["below_threshold"], "share_from"].tolist()
+    assert below == [0.0, 0.1, 0.2, 0.3]

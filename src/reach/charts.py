@@ -202,26 +202,27 @@ def gender_periods(df: pd.DataFrame, title: str, grain: str) -> go.Figure:
     return _style(fig, title)
 
 
-def share_by_event(df: pd.DataFrame, threshold: float, title: str) -> go.Figure:
-    """Women's share per event over time; events below the threshold stand out."""
-    data = df.dropna(subset=["female_share"]).copy()
+def share_histogram(bands: pd.DataFrame, threshold: float, title: str) -> go.Figure:
+    """How many events fall in each band of women's share; bands below the threshold stand out."""
+    data = bands.copy()
+    data["band"] = [
+        f"{lo:.0%}–{hi:.0%}" for lo, hi in zip(data["share_from"], data["share_to"], strict=True)
+    ]
     data["flag"] = data["below_threshold"].map({True: "Below threshold", False: "At or above"})
-    fig = px.scatter(
+    fig = px.bar(
         data,
-        x="start_date",
-        y="female_share",
+        x="band",
+        y="events",
         color="flag",
         color_discrete_map={"Below threshold": "#D55E00", "At or above": ACCENT},
-        custom_data=["title", "female", "male", "other", "undisclosed", "source"],
-        labels={"start_date": "", "female_share": "Women's share", "flag": ""},
+        labels={
+            "band": "Women's share of the event's participants",
+            "events": "Events",
+            "flag": "",
+        },
     )
-    fig.update_traces(
-        hovertemplate="%{customdata[0]}<br>%{x|%d %b %Y}<br>Women's share: %{y:.1%}"
-        "<br>female %{customdata[1]:,} · male %{customdata[2]:,} · other %{customdata[3]:,}"
-        " · undisclosed %{customdata[4]:,}<br>(%{customdata[5]})<extra></extra>"
-    )
-    fig.add_hline(y=threshold, line_dash="dash", line_color="#D55E00")
-    fig.update_yaxes(tickformat=".0%", range=[-0.02, 1.02])
+    fig.update_traces(hovertemplate="Women's share %{x}: %{y:,} events<extra></extra>")
+    fig.update_xaxes(categoryorder="array", categoryarray=list(data["band"]))
     return _style(fig, title)
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from . import sqlfiles
@@ -215,6 +216,24 @@ def event_gender(
     df["female_share"] = df["female_share"].astype("float64").round(RATE_DIGITS)
     df["below_threshold"] = df["female_share"] < threshold
     return df
+
+
+def share_histogram(events: pd.DataFrame, threshold: float, width: float = 0.05) -> pd.DataFrame:
+    """Events per band of women's share (an event_gender frame), marking bands below threshold."""
+    shares = events["female_share"].dropna()
+    edges = [round(i * width, 6) for i in range(round(1 / width) + 1)]
+    # Each band holds shares from its lower edge up to (not including) the next; 100% is last.
+    band = np.floor(shares / width + 1e-9).astype(int).clip(upper=len(edges) - 2)
+    counts = band.value_counts().reindex(range(len(edges) - 1), fill_value=0)
+    out = pd.DataFrame(
+        {
+            "share_from": [edges[i] for i in counts.index],
+            "share_to": [edges[i + 1] for i in counts.index],
+            "events": counts.to_numpy(),
+        }
+    )
+    out["below_threshold"] = out["share_to"] <= threshold + 1e-9
+    return out
 
 
 def previous_period(filters: Filters, first: dt.date, last: dt.date) -> Filters | None:

@@ -7,10 +7,11 @@ with people as (
 listed as (
     select
         a.event_id,
-        count(distinct a.participant_id) filter (where p.gender = 'female') as female,
-        count(distinct a.participant_id) filter (where p.gender = 'male') as male,
-        count(distinct a.participant_id) filter (where p.gender = 'other') as other,
-        count(distinct a.participant_id) filter (where p.gender = 'undisclosed') as undisclosed
+        -- A person is listed once per event and role (duplicates are dropped on load).
+        count(*) filter (where p.gender = 'female') as female,
+        count(*) filter (where p.gender = 'male') as male,
+        count(*) filter (where p.gender = 'other') as other,
+        count(*) filter (where p.gender = 'undisclosed') as undisclosed
     from scoped_attendance($programs, $countries, $event_types, $date_from, $date_to) as a
     inner join people as p on p.participant_id = a.participant_id
     group by a.event_id

@@ -7,7 +7,7 @@ with scope as (
 rows_per_event as (
     select
         p.event_id,
-        count(distinct p.participant_id) filter (where p.role = 'participant') as listed,
+        count(*) filter (where p.role = 'participant') as listed,
         count(distinct p.participant_id) filter (where p.role in ('trainer', 'facilitator'))
             as trainers
     from main.participants as p

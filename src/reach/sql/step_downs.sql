@@ -6,7 +6,7 @@ with scope as (
 counted as (
     select
         p.event_id,
-        count(distinct p.participant_id) filter (where p.role = 'participant') as listed,
+        count(*) filter (where p.role = 'participant') as listed,
         count(distinct p.participant_id) filter (where p.role in ('trainer', 'facilitator'))
             as trainers
     from main.participants as p
