@@ -100,6 +100,16 @@ def test_every_page_loads_in_chromium_without_errors(server):
         page.wait_for_selector("[data-testid='stMetric']", timeout=60_000)
         page.wait_for_load_state("networkidle")
         filtered = page.locator("[data-testid='stMetricValue']").first.inner_text()
+        # The filters follow the person to another page, and stay in its link.
+        page.get_by_role("link", name="Gender balance").click()
+        page.locator("h1:has-text('Gender balance')").wait_for(timeout=60_000)
+        page.wait_for_load_state("networkidle")
+        assert "country=KGZ" in page.url
+        assert page.get_by_text("Scope: KGZ").count() == 1
+        page.get_by_role("link", name="Overview").click()
+        page.locator("h1:has-text('How far the programs reach')").wait_for(timeout=60_000)
+        page.wait_for_load_state("networkidle")
+        assert page.locator("[data-testid='stMetricValue']").first.inner_text() == filtered
         page.get_by_role("button", name="Reset filters").click()
         page.wait_for_function(
             "v => document.querySelector(\"[data-testid='stMetricValue']\").innerText !== v",
