@@ -11,6 +11,7 @@ pages = [
     st.Page("pages/reach.py", title="Reach"),
     st.Page("pages/cascade.py", title="Cascade"),
     st.Page("pages/gender.py", title="Gender balance"),
+    st.Page("pages/data.py", title="Data"),
     st.Page("pages/methodology.py", title="Methodology"),
 ]
 page = st.navigation(pages)

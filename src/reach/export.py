@@ -22,3 +22,36 @@ def safe_csv(df: pd.DataFrame) -> bytes:
             clean[col] = clean[col].map(_defuse)
     clean.columns = [_defuse(str(c)) for c in clean.columns]
     return clean.to_csv(index=False).encode("utf-8-sig")
+
+
+def contract_files(con) -> dict[str, pd.DataFrame]:  # type: ignore[no-untyped-def]
+    """The stored data as the contract's three files (dates as YYYY-MM-DD)."""
+    events = con.execute(
+        """
+        select event_id, title, program, event_type, strftime(start_date, '%Y-%m-%d')
+            as start_date, strftime(end_date, '%Y-%m-%d') as end_date, city, country_code,
+            organizer, parent_event_id, reported_participants, reported_female, reported_male
+        from events order by start_date, event_id
+        """
+    ).df()
+    participants = con.execute(
+        """
+        select p.participant_id, p.event_id, p.gender, p.role, p.birth_year, p.country_code,
+            p.organization
+        from participants as p
+        left join events as e on e.event_id = p.event_id
+        order by e.start_date, p.event_id, p.participant_id, p.role
+        """
+    ).df()
+    countries = con.execute(
+        "select country_code, name, region, population from countries order by 1"
+    ).df()
+    for frame in (events, participants, countries):
+        for col in frame.columns:
+            if str(frame[col].dtype).startswith(("Int", "int", "float")):
+                frame[col] = frame[col].astype("Int64")
+    return {
+        "events.csv": events,
+        "participants.csv": participants,
+        "countries.csv": countries,
+    }

@@ -145,12 +145,17 @@ def _keep_blank_lines(text: str, delimiter: str, width: int) -> str:
     return out.getvalue()
 
 
-def header_names(csv_text: CsvText) -> list[str]:
-    """Header names trimmed and lower-cased; blank ones named by position."""
+def _clean(header: str) -> str:
+    return re.sub(r"\s+", " ", header.replace("\ufeff", "")).strip().lower()
+
+
+def header_names(csv_text: CsvText, rename: dict[str, str] | None = None) -> list[str]:
+    """Header names trimmed and lower-cased, renamed by a column mapping; blanks by position."""
+    renamed = {_clean(k): v for k, v in (rename or {}).items()}
     names = []
     for i, raw in enumerate(csv_text.header, start=1):
-        clean = re.sub(r"\s+", " ", raw.replace("\ufeff", "")).strip().lower()
-        names.append(clean or f"column {i}")
+        clean = _clean(raw)
+        names.append(renamed.get(clean, clean) or f"column {i}")
     seen: dict[str, int] = {}
     for i, n in enumerate(names, start=1):
         if n in seen:
@@ -166,12 +171,17 @@ def header_names(csv_text: CsvText) -> list[str]:
 _FOUND = re.compile(r"Line: (\d+).*?Expected Number of Columns: (\d+) Found: (\d+)", re.S)
 
 
-def load_raw(con: duckdb.DuckDBPyConnection, csv_text: CsvText, table: str) -> list[str]:
+def load_raw(
+    con: duckdb.DuckDBPyConnection,
+    csv_text: CsvText,
+    table: str,
+    rename: dict[str, str] | None = None,
+) -> list[str]:
     """Read the CSV into temp table `table` (all text, one row per record); return its columns.
 
     Row r of the table (rowid r) is row r + 2 of the file as a spreadsheet shows it.
     """
-    names = header_names(csv_text)
+    names = header_names(csv_text, rename)
     target = f"create or replace temp table {quote_ident(table)} as "
     if not csv_text.has_rows:
         cols = ", ".join(f"null::varchar as {quote_ident(n)}" for n in names)

@@ -15,16 +15,19 @@ from pathlib import Path
 
 import duckdb
 
-from . import countries, sqlfiles
+from . import countries, metrics, sqlfiles
 from .validate import Report, Source, sources_in, stage
 
 DEFAULT_DB = Path("data") / "reach.duckdb"
 SAMPLE_DIR = Path(__file__).resolve().parents[2] / "data" / "sample"
 SCHEMA_VERSION = "1"
 
-# Threads of one process (the dashboard's sessions) share the database instance, so their
-# writes are queued here; other processes are kept out by DuckDB's file lock.
-_WRITE_LOCK = threading.Lock()
+# Threads of one process (the dashboard's sessions) would clash opening the same file with
+# different modes, so this process opens the store one connection at a time; other
+# processes are kept out by DuckDB's file lock (and told the store is busy).
+_FILE_LOCK = threading.RLock()
+# Loads into any connection (a file or an in-memory preview) run one at a time.
+_WRITE_LOCK = threading.RLock()
 
 
 class StoreBusy(Exception):
@@ -48,6 +51,19 @@ def connect(
     """Open the store file, waiting up to `wait` seconds (default $REACH_BUSY_WAIT or 10)."""
     wait = float(os.environ.get("REACH_BUSY_WAIT", "10")) if wait is None else wait
     deadline = time.monotonic() + wait
+    if not _FILE_LOCK.acquire(timeout=max(wait, 0.01)):
+        raise StoreBusy(f"The store {path} is busy (a load is running); try again in a moment.")
+    try:
+        with _open(path, read_only, deadline) as con:
+            yield con
+    finally:
+        _FILE_LOCK.release()
+
+
+@contextmanager
+def _open(
+    path: Path | str, read_only: bool, deadline: float
+) -> Iterator[duckdb.DuckDBPyConnection]:
     while True:
         try:
             con = duckdb.connect(str(path), read_only=read_only)
@@ -109,6 +125,8 @@ class LoadResult:
     mode: str = "merge"
     counts: dict[str, int] = field(default_factory=dict)
     load_id: int | None = None
+    before: dict | None = None  # headline numbers before and after (summary --json shape)
+    after: dict | None = None
 
     def to_text(self) -> str:
         """A readable account of the load."""
@@ -166,6 +184,7 @@ def _apply(con: duckdb.DuckDBPyConnection, replace: bool, dedupe: bool) -> dict[
     counts = {
         k: int(v) for k, v in sqlfiles.first_row(con, sqlfiles.sql_text("load_counts")).items()
     }
+    _save_undo(con, replace)
     if replace:
         stored = sqlfiles.scalar(con, "select count(*) from participants")
         counts["participant_rows_removed"] = int(stored)
@@ -203,6 +222,12 @@ def _apply(con: duckdb.DuckDBPyConnection, replace: bool, dedupe: bool) -> dict[
         select country_code, name, region, population from stg_countries
         """
     )
+    refresh_derived(con)
+    return counts
+
+
+def refresh_derived(con: duckdb.DuckDBPyConnection) -> None:
+    """Recompute every event's level, root, order and has-a-list flag."""
     sqlfiles.materialize(con, "event_derived", "event_derived")
     con.execute(
         """
@@ -219,7 +244,19 @@ def _apply(con: duckdb.DuckDBPyConnection, replace: bool, dedupe: bool) -> dict[
                  or events.has_attendance is distinct from n.has_attendance)
         """
     )
-    return counts
+
+
+def _save_undo(con: duckdb.DuckDBPyConnection, replace: bool) -> None:
+    """Keep what the planned load will overwrite, so undo can put it back exactly."""
+    for table in ("undo_events", "undo_participants", "undo_countries", "undo_keys"):
+        con.execute(f"delete from {table}")
+    if replace:
+        con.execute("insert into undo_events select * from events")
+        con.execute("insert into undo_participants select * from participants")
+        con.execute("insert into undo_countries select * from countries")
+        con.execute("insert into undo_keys values ('all', null)")
+        return
+    sqlfiles.run_script(con, "save_undo")
 
 
 def load(
@@ -242,14 +279,17 @@ def load(
             return result
         con.execute("begin transaction")
         try:
+            fresh = not is_initialised(con)
             init_schema(con)
+            before = None if fresh else metrics.summary(con).as_dict()
             dedupe = any(i.code == "duplicate_attendance" for i in report.warnings)
             counts = _apply(con, replace, dedupe)
+            after = metrics.summary(con).as_dict()
             new_version = version(con) + 1
             load_id = new_version
             con.execute(
                 "insert into loads values ($id, $at, $mode, $files, $ea, $eu, $es, $pa, $pr, "
-                "$lr, $cl, $w)",
+                "$lr, $cl, $w, $before, $after, null)",
                 {
                     "id": load_id,
                     "at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
@@ -263,16 +303,22 @@ def load(
                     "lr": counts["lists_replaced"],
                     "cl": counts["countries_loaded"],
                     "w": len(report.warnings),
+                    "before": None if before is None else json.dumps(before),
+                    "after": json.dumps(after),
                 },
             )
             con.execute(
                 "insert or replace into meta values ('version', $v)", {"v": str(new_version)}
+            )
+            con.execute(
+                "insert or replace into meta values ('undo_load_id', $v)", {"v": str(load_id)}
             )
             con.execute("commit")
         except BaseException:
             con.execute("rollback")
             raise
     result.applied, result.counts, result.load_id = True, counts, load_id
+    result.before, result.after = before, after
     return result
 
 
@@ -314,17 +360,54 @@ def load_memory(directory: Path) -> tuple[duckdb.DuckDBPyConnection, LoadResult]
     return con, result
 
 
-SNAPSHOT_TABLES = ("events", "participants", "countries", "country_reference", "loads", "meta")
+SNAPSHOT_TABLES = (
+    "events", "participants", "countries", "country_reference", "loads", "meta", "mappings",
+    "undo_events", "undo_participants", "undo_countries", "undo_keys",
+)  # fmt: skip
 
 
 def snapshot(path: Path | str) -> duckdb.DuckDBPyConnection:
-    """An in-memory copy of the store, so readers never hold the file's lock for long."""
+    """An in-memory copy of the store (constraints included), so readers never hold its lock."""
     ensure(path)
     mem = duckdb.connect()
+    init_schema(mem)
     with connect(path, read_only=True) as src:
         for table in SNAPSHOT_TABLES:
+            if not sqlfiles.has_table(src, table):
+                continue  # a store written by an older Reach
             data = src.sql(f"select * from {table}").to_arrow_table()
             mem.register("_copy", data)
-            mem.execute(f"create table {table} as select * from _copy")
+            mem.execute(f"delete from {table}")
+            mem.execute(f"insert into {table} by name select * from _copy")
             mem.unregister("_copy")
     return mem
+
+
+def preview(
+    path: Path | str,
+    events: Source | None,
+    participants: Source | None,
+    countries_src: Source | None = None,
+    replace: bool = False,
+) -> LoadResult:
+    """What a load would do, worked out on an in-memory copy: the store is not touched."""
+    copy = snapshot(path)
+    try:
+        return load(
+            copy, events, participants, countries_src, replace=replace, require_events=False
+        )
+    finally:
+        copy.close()
+
+
+def load_sources(
+    path: Path | str,
+    events: Source | None,
+    participants: Source | None,
+    countries_src: Source | None = None,
+    replace: bool = False,
+) -> LoadResult:
+    """Load uploaded files (any of the three) into the store at `path` in one transaction."""
+    ensure(path)
+    with connect(path) as con:
+        return load(con, events, participants, countries_src, replace=replace, require_events=False)

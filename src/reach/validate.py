@@ -34,6 +34,8 @@ class Source:
     name: str
     data: bytes
     path: Path | None = None
+    # (header in the file, contract name) pairs from a column mapping.
+    rename: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def from_path(cls, path: Path) -> Source:
@@ -177,7 +179,7 @@ def _read(
     if source is not None:
         try:
             csv_text = read.prepare(source.data, source.name, workdir, source.path)
-            present = read.load_raw(con, csv_text, table)
+            present = read.load_raw(con, csv_text, table, dict(source.rename))
             report.files[kind] = csv_text.encoding
             if kind == "events" and not csv_text.has_rows:
                 report.add(
@@ -201,7 +203,8 @@ def _read(
                     column=col, rows=(1,),
                 )
             )  # fmt: skip
-    unknown = [c for c in present if c not in spec.columns]
+    # "_"-prefixed columns are survey-tool metadata or ones the analyst chose to ignore.
+    unknown = [c for c in present if c not in spec.columns and not c.startswith("_")]
     if unknown:
         report.add(
             Issue(

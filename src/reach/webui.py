@@ -15,9 +15,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from . import metrics, store
-from .export import safe_csv
+from . import history, mapping, metrics, store, upload
+from .export import contract_files, safe_csv
 from .metrics import Filters
+from .validate import Source
 
 FILTER_KEYS = {"programs": "program", "countries": "country", "event_types": "type"}
 
@@ -55,14 +56,56 @@ def cached(name: str, version: tuple[int, int], filters: Filters, **kwargs: Any)
         con.close()
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+def _saved_mappings(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, dict[str, str]]]:
+    return {kind: mapping.saved(con, kind) for kind in upload.KINDS}
+
+
+# Store-wide facts that take no filters, by name.
+PLAIN = {
+    "options": metrics.options,
+    "store_facts": metrics.store_facts,
+    "load_history": history.loads,
+    "undoable_load": history.undoable,
+    "export_files": contract_files,
+    "saved_mappings": _saved_mappings,
+}
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
 def cached_plain(name: str, version: tuple[int, int]) -> Any:
-    """reach.metrics.<name>(con) for functions without filters (options, store facts)."""
+    """PLAIN[name](con) for the current store version (options, facts, history, exports)."""
     con = _snapshot(store_path(), version).cursor()
     try:
-        return getattr(metrics, name)(con)
+        return PLAIN[name](con)
     finally:
         con.close()
+
+
+@st.cache_data(max_entries=16, show_spinner="Reading the file…")
+def open_upload(kind: str, name: str, data: bytes, sheet: str | None) -> upload.Upload:
+    """An uploaded file checked and its header read (cached on its bytes)."""
+    return upload.open_upload(kind, name, data, sheet)
+
+
+@st.cache_data(max_entries=8, show_spinner="Checking the files against the store…")
+def _preview(
+    version: tuple[int, int], sources: tuple[Source | None, ...], replace: bool
+) -> store.LoadResult:
+    return store.preview(store_path(), *sources, replace=replace)
+
+
+def preview(sources: tuple[Source | None, ...], replace: bool) -> store.LoadResult:
+    """The validation report and what a load would change, for the current store version."""
+    return _preview(stamp(), sources, replace)
+
+
+def save_mapping(name: str, kind: str, columns: dict[str, str]) -> None:
+    """Keep a column mapping in the store under a name."""
+    path = store_path()
+    store.ensure(path)
+    with store.connect(path) as con:
+        store.init_schema(con)
+        mapping.save(con, name, kind, columns)
 
 
 def metric(name: str, filters: Filters, **kwargs: Any) -> Any:

@@ -63,5 +63,30 @@ create table if not exists loads (
     participant_rows_removed integer,
     attendance_lists_replaced integer,
     countries_loaded integer,
-    warnings integer
+    warnings integer,
+    summary_before varchar,  -- headline numbers (JSON) before and after the load
+    summary_after varchar,
+    undone_at timestamp
+);
+
+-- Column mappings saved by analysts, by name, for files from other tools.
+create table if not exists mappings (
+    name varchar primary key,
+    kind varchar not null,
+    mapping varchar not null,
+    saved_at timestamp
+);
+
+-- What the last load changed, as it was before: enough to undo that load exactly.
+create table if not exists undo_events as select * from events limit 0;
+
+create table if not exists undo_participants as select * from participants limit 0;
+
+create table if not exists undo_countries as select * from countries limit 0;
+
+-- kind: 'event' (ids added or updated), 'list' (events whose list was added or replaced),
+-- 'country' (codes loaded), or 'all' (a replace-all load).
+create table if not exists undo_keys (
+    kind varchar not null,
+    key varchar
 );

@@ -1,0 +1,191 @@
+"""Data: analysts bring in new attendance lists, check them, commit, see history, undo."""
+
+import pandas as pd
+import streamlit as st
+
+from reach import history, mapping, store, upload, webui
+from reach.contract import SPECS
+from reach.export import safe_csv
+
+st.title("Data")
+limit = upload.max_upload_mb()
+st.markdown(
+    "Bring in new **events**, **participants** (attendance lists) and/or **countries**: "
+    "CSV (UTF-8 or Windows-1251; comma, semicolon or tab) or Excel **.xlsx**, up to "
+    f"**{limit} MB** per file. Nothing is written until you press **Commit**, and the last "
+    "load can be undone."
+)
+
+# 1. Upload ---------------------------------------------------------------------------------
+uploads: dict[str, upload.Upload] = {}
+for col, kind in zip(st.columns(3), upload.KINDS, strict=True):
+    with col:
+        file = st.file_uploader(
+            SPECS[kind].name, type=["csv", "tsv", "txt", "xlsx"], key=f"file_{kind}"
+        )
+        if file is None:
+            continue
+        data = file.getvalue()
+        up = webui.open_upload(kind, file.name, data, st.session_state.get(f"sheet_{kind}"))
+        if up.sheets and len(up.sheets) > 1:
+            st.selectbox("Sheet", up.sheets, key=f"sheet_{kind}")
+        if up.error:
+            st.error(up.error)
+            continue
+        uploads[kind] = up
+
+if not uploads:
+    st.info("Upload at least one file to check it.")
+
+# 2. Column mapping -------------------------------------------------------------------------
+chosen: dict[str, dict[str, str]] = {}
+saved_maps = webui.cached_plain("saved_mappings", webui.stamp())
+for kind, up in uploads.items():
+    with st.expander(f"Columns of {up.name}", expanded=up.needs_mapping):
+        options = [mapping.IGNORE, *SPECS[kind].columns]
+        proposal = up.proposal
+        names = list(saved_maps.get(kind, {}))
+        if names:
+            use = st.selectbox("Use a saved mapping", ["(proposed)", *names], key=f"use_map_{kind}")
+            if use != "(proposed)":
+                proposal = mapping.apply_saved(up.headers, kind, saved_maps[kind][use])
+        if up.needs_mapping:
+            st.warning(
+                "Some required columns were not found under the contract's names. Check the "
+                "proposed mapping below: pick the contract column each column of the file holds."
+            )
+        edited = st.data_editor(
+            mapping.as_frame(proposal),
+            hide_index=True,
+            disabled=["column in file"],
+            column_config={
+                "maps to": st.column_config.SelectboxColumn(
+                    "maps to", options=options, required=True
+                )
+            },
+            key=f"map_{kind}_{up.sha256[:12]}",
+        )
+        chosen[kind] = dict(zip(edited["column in file"], edited["maps to"], strict=True))
+        name_col, button_col = st.columns([3, 1])
+        map_name = name_col.text_input(
+            "Save this mapping as", placeholder="e.g. KoBo participants form",
+            key=f"map_name_{kind}",
+        )  # fmt: skip
+        button_col.write("")
+        if button_col.button("Save mapping", key=f"save_map_{kind}", disabled=not map_name):
+            try:
+                webui.save_mapping(map_name.strip(), kind, chosen[kind])
+                st.success(f"Mapping '{map_name.strip()}' saved.")
+            except store.StoreBusy as exc:
+                st.error(str(exc))
+
+# 3 and 4. Validation report and preview ----------------------------------------------------
+if uploads:
+    mode = st.radio(
+        "How to load",
+        ["merge", "replace"],
+        format_func=lambda m: {
+            "merge": "Merge: update these events and replace their attendance lists (default)",
+            "replace": "Replace everything stored with these files",
+        }[m],
+        key="load_mode",
+    )
+    sources = tuple(
+        uploads[k].source(chosen.get(k)) if k in uploads else None for k in upload.KINDS
+    )
+    try:
+        result = webui.preview(sources, mode == "replace")
+    except store.StoreBusy as exc:
+        st.error(str(exc))
+        st.stop()
+    report = result.report
+    st.subheader("Check")
+    c1, c2 = st.columns(2)
+    c1.metric("Errors", len(report.errors), border=True)
+    c2.metric("Warnings", len(report.warnings), border=True)
+    if report.issues:
+        frame = report.to_frame()
+        st.dataframe(frame, hide_index=True, width="stretch")
+        st.download_button(
+            "Download the validation report (CSV)",
+            data=safe_csv(frame),
+            file_name="reach-validation-report.csv",
+            mime="text/csv",
+            key="download-report",
+        )
+    if not report.ok:
+        st.error(
+            "The files have errors (above). Nothing has been written; fix them and upload again."
+        )
+    else:
+        st.subheader("Preview")
+        c = result.counts
+        cols = st.columns(4)
+        cols[0].metric("Events added", f"{c['events_added']:,}", border=True)
+        cols[1].metric("Events updated", f"{c['events_updated']:,}", border=True)
+        cols[2].metric("Participant rows added", f"{c['participant_rows_added']:,}", border=True)
+        cols[3].metric(
+            "Participant rows replaced", f"{c['participant_rows_removed']:,}", border=True
+        )
+        before, after = result.before or {}, result.after or {}
+        rows = []
+        for key, label in [
+            ("people_reached", "People reached"),
+            ("direct_reach", "Direct reach"),
+            ("cascade_reach", "Cascade reach"),
+            ("female_share", "Female share"),
+        ]:
+            rows.append({"number": label, "now": before.get(key), "after commit": after.get(key)})
+        st.dataframe(pd.DataFrame(rows), hide_index=True)
+        # 5. Commit ---------------------------------------------------------------------------
+        committed = st.session_state.get("committed") == [u.sha256 for u in uploads.values()]
+        if committed:
+            st.success("These files are loaded. Every page shows the new numbers.")
+        elif st.button("Commit", type="primary", key="commit"):
+            try:
+                done = store.load_sources(webui.store_path(), *sources, replace=(mode == "replace"))
+            except store.StoreBusy as exc:
+                st.error(str(exc))
+            else:
+                if done.applied:
+                    st.session_state["committed"] = [u.sha256 for u in uploads.values()]
+                    st.rerun()
+                else:
+                    st.error(
+                        "The store changed meanwhile and the files no longer pass; check again."
+                    )
+
+# 6. History and undo -----------------------------------------------------------------------
+st.subheader("Load history")
+version = webui.stamp()
+loads = webui.cached_plain("load_history", version)
+if loads.empty:
+    st.caption("No loads yet.")
+else:
+    st.dataframe(loads, hide_index=True, width="stretch")
+undo_id = webui.cached_plain("undoable_load", version)
+if undo_id is not None:
+    sure = st.checkbox(f"Yes, undo load {undo_id} and restore the store as it was before it.",
+                       key="undo_sure")  # fmt: skip
+    if st.button("Undo last load", disabled=not sure, key="undo"):
+        try:
+            undone = history.undo_last(webui.store_path())
+        except store.StoreBusy as exc:
+            st.error(str(exc))
+        else:
+            st.session_state.pop("committed", None)
+            st.session_state["undone"] = undone
+            st.rerun()
+if st.session_state.get("undone"):
+    st.success(f"Load {st.session_state['undone']} was undone.")
+
+# 7. Export ---------------------------------------------------------------------------------
+st.subheader("Export the current data")
+st.caption("The three files in the contract's format. Text cells that a spreadsheet would run as "
+           "a formula are prefixed with '.")  # fmt: skip
+files = webui.cached_plain("export_files", version)
+for col, (name, frame) in zip(st.columns(3), files.items(), strict=True):
+    col.download_button(
+        f"{name} ({len(frame):,} rows)", data=safe_csv(frame), file_name=name, mime="text/csv",
+        key=f"export-{name}",
+    )  # fmt: skip

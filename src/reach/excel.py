@@ -1,0 +1,73 @@
+"""Excel workbooks (.xlsx) turned into the CSV text the rest of Reach reads."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+
+import openpyxl
+from openpyxl.utils.exceptions import InvalidFileException
+
+from .read import InputError
+
+XLSX_MAGIC = b"PK\x03\x04"
+
+
+def is_workbook(data: bytes) -> bool:
+    """True when the bytes look like an .xlsx (a zip archive)."""
+    return data.startswith(XLSX_MAGIC)
+
+
+def _open(data: bytes, name: str):
+    try:
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise InputError(name, "is not a readable Excel workbook (.xlsx).") from exc
+
+
+def sheet_names(data: bytes, name: str) -> list[str]:
+    """The workbook's sheets that hold at least a header row."""
+    book = _open(data, name)
+    try:
+        usable = []
+        for sheet in book.worksheets:
+            first = next(sheet.iter_rows(max_row=1, values_only=True), None)
+            if first and any(v not in (None, "") for v in first):
+                usable.append(sheet.title)
+        return usable
+    finally:
+        book.close()
+
+
+def _cell(value: object) -> str:
+    # Dates become ISO text and whole numbers lose Excel's ".0", as the contract spells them.
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def to_csv(data: bytes, name: str, sheet: str | None = None) -> bytes:
+    """One sheet (the first usable one unless named) as UTF-8 CSV bytes."""
+    usable = sheet_names(data, name)
+    if not usable:
+        raise InputError(name, "has no sheet with a header row.")
+    if sheet is not None and sheet not in usable:
+        raise InputError(name, f"has no usable sheet named '{sheet}'.")
+    book = _open(data, name)
+    try:
+        rows = book[sheet or usable[0]].iter_rows(values_only=True)
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        for row in rows:
+            writer.writerow([_cell(v) for v in row])
+        return out.getvalue().encode("utf-8")
+    finally:
+        book.close()

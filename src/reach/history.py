@@ -1,0 +1,89 @@
+"""The load history, and undo of the last load."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from . import sqlfiles, store
+
+
+def undoable(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The id of the load that undo would revert (the latest one, if not undone yet)."""
+    if not sqlfiles.has_table(con, "undo_keys"):
+        return None
+    kept = sqlfiles.scalar(con, "select value from meta where key = 'undo_load_id'")
+    latest = sqlfiles.scalar(con, "select max(load_id) from loads where undone_at is null")
+    if kept is None or latest is None or int(kept) != int(latest):
+        return None
+    return int(latest)
+
+
+def undo_last(path: Path | str) -> int | None:
+    """Restore the store exactly as it was before its last load; return that load's id."""
+    with store.connect(path) as con, store._WRITE_LOCK:
+        load_id = undoable(con)
+        if load_id is None:
+            return None
+        con.execute("begin transaction")
+        try:
+            sqlfiles.run_script(con, "undo")
+            store.refresh_derived(con)
+            con.execute(
+                "update loads set undone_at = $at where load_id = $id",
+                {"at": dt.datetime.now(dt.UTC).replace(tzinfo=None), "id": load_id},
+            )
+            con.execute("delete from meta where key = 'undo_load_id'")
+            # A new version, so every cached number is recomputed.
+            con.execute(
+                "insert or replace into meta values ('version', $v)",
+                {"v": str(store.version(con) + 1)},
+            )
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
+    return load_id
+
+
+def loads(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every load, newest first: when, files (name, size, SHA-256), mode, counts, numbers."""
+    rows = con.execute(
+        """
+        select load_id, loaded_at, mode, files, events_added, events_updated,
+            participant_rows_added, participant_rows_removed, attendance_lists_replaced,
+            warnings, summary_before, summary_after, undone_at
+        from loads order by load_id desc
+        """
+    ).fetchall()
+    out = []
+    for load_id, at, mode, files, ea, eu, pa, pr, lr, warnings, before, after, undone in rows:
+        b = json.loads(before) if before else {}
+        a = json.loads(after) if after else {}
+        out.append(
+            {
+                "load": load_id,
+                "loaded at (UTC)": at,
+                "mode": mode,
+                "files": "; ".join(
+                    f"{f['name']} ({f['size']:,} bytes, sha256 {f['sha256'][:12]}…)"
+                    for f in json.loads(files or "[]")
+                ),
+                "events added": ea,
+                "events updated": eu,
+                "rows added": pa,
+                "rows replaced": pr,
+                "lists replaced": lr,
+                "warnings": warnings,
+                "people reached before": b.get("people_reached"),
+                "people reached after": a.get("people_reached"),
+                "female share before": b.get("female_share"),
+                "female share after": a.get("female_share"),
+                "undone at (UTC)": undone,
+            }
+        )
+    return pd.DataFrame(out)

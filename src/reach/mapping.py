@@ -1,0 +1,125 @@
+"""Column mapping: propose contract names for the headers of other tools' exports."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import duckdb
+import pandas as pd
+
+from . import sqlfiles
+from .contract import SPECS
+
+IGNORE = "(ignore)"
+
+# Headers (compared lower-cased, with spaces, dashes and underscores folded) that mean a
+# contract column. Survey tools (KoBo, ODK) add "_"-prefixed metadata, which is ignored.
+SYNONYMS: dict[str, dict[str, list[str]]] = {
+    "participants": {
+        "participant_id": ["id", "participant id", "participant", "person id", "code",
+                           "код участника", "идентификатор", "код", "id участника"],
+        "event_id": ["event", "event id", "training id", "мероприятие", "код мероприятия",
+                     "id мероприятия", "тренинг"],
+        "gender": ["sex", "gender", "пол", "гендер", "жынысы"],
+        "role": ["role", "роль", "status", "статус"],
+        "birth_year": ["year of birth", "birth year", "born", "год рождения"],
+        "country_code": ["country", "country code", "страна", "home country", "страна проживания"],
+        "organization": ["organisation", "organization", "org", "ngo", "организация"],
+    },
+    "events": {
+        "event_id": ["event", "event id", "id", "code", "код мероприятия", "мероприятие"],
+        "title": ["name", "event name", "title", "название", "тема"],
+        "program": ["programme", "program", "project", "программа", "проект"],
+        "event_type": ["type", "event type", "format", "тип", "формат"],
+        "start_date": ["date", "start", "start date", "from", "дата", "дата начала"],
+        "end_date": ["end", "end date", "to", "until", "дата окончания"],
+        "city": ["city", "town", "location", "город", "место"],
+        "country_code": ["country", "country code", "страна"],
+        "organizer": ["organiser", "organizer", "host", "организатор"],
+        "parent_event_id": ["parent", "parent event", "parent id", "cascade of"],
+        "reported_participants": ["headcount", "participants", "number of participants",
+                                  "количество участников"],
+        "reported_female": ["women", "female", "женщины"],
+        "reported_male": ["men", "male", "мужчины"],
+    },
+    "countries": {
+        "country_code": ["country", "code", "iso", "iso3", "страна"],
+        "name": ["country name", "name", "название"],
+        "region": ["region", "регион"],
+        "population": ["population", "население"],
+    },
+}  # fmt: skip
+
+
+def _fold(header: str) -> str:
+    return re.sub(r"[\s_\-]+", " ", header.strip().lower())
+
+
+def propose(headers: list[str], kind: str) -> dict[str, str]:
+    """For each header, the contract column it most likely means, or IGNORE."""
+    spec = SPECS[kind]
+    lookup: dict[str, str] = {}
+    for column in spec.columns:
+        lookup[_fold(column)] = column
+    for column, words in SYNONYMS[kind].items():
+        for word in words:
+            lookup.setdefault(_fold(word), column)
+    proposal: dict[str, str] = {}
+    taken: set[str] = set()
+    for header in headers:
+        if header.strip().startswith("_"):
+            proposal[header] = IGNORE
+            continue
+        column = lookup.get(_fold(header))
+        if column and column not in taken:
+            proposal[header] = column
+            taken.add(column)
+        else:
+            proposal[header] = IGNORE
+    return proposal
+
+
+def needs_mapping(headers: list[str], kind: str) -> bool:
+    """False when the headers already use the contract's names for every required column."""
+    have = {_fold(h) for h in headers}
+    return any(_fold(c) not in have for c in SPECS[kind].required)
+
+
+def renames(mapping: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    """(header, new name) pairs for the reader; ignored headers become '_' metadata."""
+    pairs = []
+    for header, target in mapping.items():
+        new = f"_{header.strip()}" if target == IGNORE else target
+        if _fold(new) != _fold(header):
+            pairs.append((header, new))
+    return tuple(pairs)
+
+
+def save(con: duckdb.DuckDBPyConnection, name: str, kind: str, mapping: dict[str, str]) -> None:
+    """Keep a mapping in the store under a name, for the next file from the same tool."""
+    con.execute(
+        "insert or replace into mappings values ($name, $kind, $mapping, now())",
+        {"name": name, "kind": kind, "mapping": json.dumps(mapping, ensure_ascii=False)},
+    )
+
+
+def saved(con: duckdb.DuckDBPyConnection, kind: str) -> dict[str, dict[str, str]]:
+    """The mappings saved for one kind of file, by name."""
+    if not sqlfiles.has_table(con, "mappings"):
+        return {}
+    rows = con.execute(
+        "select name, mapping from mappings where kind = $kind order by name", {"kind": kind}
+    ).fetchall()
+    return {name: json.loads(text) for name, text in rows}
+
+
+def apply_saved(headers: list[str], kind: str, mapping: dict[str, str]) -> dict[str, str]:
+    """A saved mapping applied to this file's headers (new headers get a fresh proposal)."""
+    fresh = propose(headers, kind)
+    return {h: mapping.get(h, fresh[h]) for h in headers}
+
+
+def as_frame(mapping: dict[str, str]) -> pd.DataFrame:
+    """The mapping as an editable table."""
+    return pd.DataFrame({"column in file": list(mapping), "maps to": list(mapping.values())})

@@ -1,0 +1,74 @@
+"""Uploaded files, before they are loaded: size, type, sheet, headers and column mapping."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import excel, mapping, read
+from .read import InputError
+from .validate import Source
+
+KINDS = ("events", "participants", "countries")
+
+
+def max_upload_mb() -> int:
+    """The size limit for one uploaded file: $REACH_MAX_UPLOAD_MB, default 50."""
+    try:
+        return max(1, int(os.environ.get("REACH_MAX_UPLOAD_MB", "50")))
+    except ValueError:
+        return 50
+
+
+@dataclass
+class Upload:
+    """One uploaded file, read far enough to map its columns; `error` if it cannot be used."""
+
+    kind: str
+    name: str
+    size: int
+    sha256: str
+    csv: bytes = b""
+    sheets: list[str] = field(default_factory=list)
+    sheet: str | None = None
+    headers: list[str] = field(default_factory=list)
+    proposal: dict[str, str] = field(default_factory=dict)
+    needs_mapping: bool = False
+    error: str | None = None
+
+    def source(self, chosen: dict[str, str] | None = None) -> Source:
+        """The file as the validator reads it, with the chosen column mapping applied."""
+        return Source(self.name, self.csv, rename=mapping.renames(chosen or self.proposal))
+
+
+def open_upload(kind: str, name: str, data: bytes, sheet: str | None = None) -> Upload:
+    """Check one uploaded file and read its header; never raises for bad input."""
+    up = Upload(kind, name, len(data), hashlib.sha256(data).hexdigest())
+    limit = max_upload_mb()
+    if len(data) > limit * 1024 * 1024:
+        up.error = (
+            f"{name}: is {len(data) / 1024 / 1024:.1f} MB, over the {limit} MB limit for one "
+            "file. Split it, or ask the administrator to raise REACH_MAX_UPLOAD_MB."
+        )
+        return up
+    try:
+        if excel.is_workbook(data):
+            up.sheets = excel.sheet_names(data, name)
+            if not up.sheets:
+                raise InputError(name, "has no sheet with a header row.")
+            up.sheet = sheet if sheet in up.sheets else up.sheets[0]
+            up.csv = excel.to_csv(data, name, up.sheet)
+        else:
+            up.csv = data
+        with tempfile.TemporaryDirectory(prefix="reach-upload-") as tmp:
+            text = read.prepare(up.csv, name, Path(tmp))
+        up.headers = [h.strip() for h in text.header]
+    except InputError as exc:
+        up.error = str(exc)
+        return up
+    up.proposal = mapping.propose(up.headers, kind)
+    up.needs_mapping = mapping.needs_mapping(up.headers, kind)
+    return up
