@@ -1,0 +1,166 @@
+"""The Data page in AppTest: uploads, mapping, refusals that change nothing, commit, undo."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from reach import store
+from reach.cli import main
+
+from .test_metrics import EVENTS, PARTICIPANTS
+from .test_store import dump
+from .test_upload import xlsx
+
+ROOT = Path(__file__).resolve().parents[1]
+
+NEW_EVENTS = b"event_id,title,event_type,start_date,country_code\nE6,Camp,camp,2024-08-01,KGZ\n"
+NEW_PARTICIPANTS = b"participant_id,event_id,gender\nq1,E6,f\nq2,E6,m\nq3,E6,f\n"
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch, write_dir):
+    path = tmp_path / "reach.duckdb"
+    assert store.load_dir(path, write_dir(events=EVENTS, participants=PARTICIPANTS)).applied
+    monkeypatch.setenv("REACH_DB", str(path))
+    return path
+
+
+def data_page() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    at.run()
+    at.switch_page("pages/data.py")
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def upload(at: AppTest, kind: str, name: str, data: bytes) -> None:
+    at.file_uploader(key=f"file_{kind}").set_value((name, data, "text/csv"))
+    at.run()
+    assert not at.exception, at.exception
+
+
+def summary_json(db: Path, capsys) -> dict:
+    assert main(["summary", "--db", str(db), "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def tiles(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_a_valid_upload_previews_then_commits_and_every_page_shows_it(db, capsys):
+    at = data_page()
+    upload(at, "events", "new-events.csv", NEW_EVENTS)
+    upload(at, "participants", "new-participants.csv", NEW_PARTICIPANTS)
+    shown = tiles(at)
+    assert (shown["Errors"], shown["Events added"], shown["Participant rows added"]) == (
+        "0", "1", "3",
+    )  # fmt: skip
+    preview = next(d.value for d in at.dataframe if "after commit" in d.value.columns)
+    pairs = zip(preview["now"], preview["after commit"], strict=True)
+    numbers = dict(zip(preview["number"], pairs, strict=True))
+    # Camp E6 is a new root with three new people: all direct.
+    assert numbers["People reached"] == (26, 29)
+    assert numbers["Direct reach"] == (6, 9)
+    at.button(key="commit").click().run()
+    assert not at.exception
+    assert any("These files are loaded" in s.value for s in at.success)
+    after = summary_json(db, capsys)
+    assert after["people_reached"] == 26 + 3 and after["events"] == 6
+    at.switch_page("pages/overview.py").run()
+    assert tiles(at)["People reached"] == "29"
+
+
+def test_replace_mode_replaces_everything(db, capsys):
+    at = data_page()
+    upload(at, "events", "e.csv", NEW_EVENTS)
+    upload(at, "participants", "p.csv", NEW_PARTICIPANTS)
+    at.radio(key="load_mode").set_value("replace").run()
+    assert tiles(at)["Participant rows replaced"] == "15"
+    at.button(key="commit").click().run()
+    after = summary_json(db, capsys)
+    assert (after["people_reached"], after["events"]) == (3, 1)
+
+
+def test_a_file_that_needs_a_mapping_loads_after_the_proposal_and_the_mapping_is_saved(db, capsys):
+    at = data_page()
+    kobo = "ID,Event,Sex,_uuid,_submission_time\nk1,E1,Ж,u1,2024\nk2,E1,м,u2,2024\n".encode()
+    upload(at, "participants", "kobo-export.csv", kobo)
+    assert any("Some required columns" in w.value for w in at.warning)
+    assert tiles(at)["Errors"] == "0"
+    at.text_input(key="map_name_participants").set_value("KoBo form").run()
+    at.button(key="save_map_participants").click().run()
+    assert any("Mapping 'KoBo form' saved" in s.value for s in at.success)
+    at.button(key="commit").click().run()
+    # E1's list becomes k1 k2: p1-p4 leave E1 (p1 p2 p3 are still reached elsewhere, p4 is not).
+    assert summary_json(db, capsys)["people_reached"] == 26 - 1 + 2
+    with store.connect(db, read_only=True) as con:
+        kinds = con.execute("select name, kind from mappings").fetchall()
+    assert kinds == [("KoBo form", "participants")]
+
+
+BAD_FILES = [
+    pytest.param("events", "photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+                 "is not a text file", id="not-text"),
+    pytest.param("events", "book.xlsx", b"PK\x03\x04 broken", "is not a readable Excel workbook",
+                 id="not-a-workbook"),
+    pytest.param("participants", "empty.csv", b"", "is empty", id="empty"),
+    pytest.param("events", "blank.xlsx", xlsx({"Sheet1": []}), "has no sheet with a header row",
+                 id="workbook-without-a-usable-sheet"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("kind", "name", "data", "message"), BAD_FILES)
+def test_a_bad_file_gets_a_sentence_and_changes_nothing(db, kind, name, data, message):
+    before = dump(db)
+    at = data_page()
+    upload(at, kind, name, data)
+    assert any(message in e.value and name in e.value for e in at.error), [
+        e.value for e in at.error
+    ]
+    assert not [b for b in at.button if b.key == "commit"]
+    assert dump(db) == before
+
+
+def test_a_file_over_the_size_limit_is_refused(db, monkeypatch):
+    monkeypatch.setenv("REACH_MAX_UPLOAD_MB", "1")
+    before = dump(db)
+    at = data_page()
+    assert any("up to **1 MB** per file" in m.value for m in at.markdown)
+    upload(at, "participants", "big.csv", b"participant_id,event_id\n" + b"a,E1\n" * 300_000)
+    assert any("over the 1 MB limit" in e.value for e in at.error)
+    assert dump(db) == before
+
+
+def test_a_missing_required_column_blocks_the_commit(db):
+    before = dump(db)
+    at = data_page()
+    upload(at, "events", "events.csv", b"event_id,title,start_date\nE9,T,2024-01-01\n")
+    assert tiles(at)["Errors"] != "0"
+    report = next(d.value for d in at.dataframe if "message" in d.value.columns)
+    assert "missing_column" not in report.columns  # the table speaks in sentences
+    assert any("the required column 'event_type' is missing" in m for m in report["message"])
+    assert any("Nothing has been written" in e.value for e in at.error)
+    assert not [b for b in at.button if b.key == "commit"]
+    assert dump(db) == before
+
+
+def test_undo_restores_the_exact_previous_numbers(db, capsys):
+    before = summary_json(db, capsys)
+    at = data_page()
+    upload(at, "events", "e.csv", NEW_EVENTS)
+    upload(at, "participants", "p.csv", NEW_PARTICIPANTS)
+    at.button(key="commit").click().run()
+    assert summary_json(db, capsys) != before
+    at.checkbox(key="undo_sure").check().run()
+    at.button(key="undo").click().run()
+    assert not at.exception
+    assert any("Load 2 was undone" in s.value for s in at.success)
+    assert summary_json(db, capsys) == before
+    history = at.dataframe[-1].value
+    assert history["undone at (UTC)"].notna().tolist() == [True, False]
