@@ -21,7 +21,10 @@ uploads: dict[str, upload.Upload] = {}
 for col, kind in zip(st.columns(3), upload.KINDS, strict=True):
     with col:
         file = st.file_uploader(
-            SPECS[kind].name, type=["csv", "tsv", "txt", "xlsx"], key=f"file_{kind}"
+            SPECS[kind].name,
+            type=["csv", "tsv", "txt", "xlsx"],
+            key=f"file_{kind}",
+            max_upload_size=limit,
         )
         if file is None:
             continue
@@ -80,7 +83,15 @@ for kind, up in uploads.items():
                 st.error(str(exc))
 
 # 3 and 4. Validation report and preview ----------------------------------------------------
-if uploads:
+committed = st.session_state.get("committed")
+if uploads and committed and committed["files"] == [u.sha256 for u in uploads.values()]:
+    c = committed["counts"]
+    st.success(
+        f"Load {committed['load_id']} committed: {c['events_added']:,} events added, "
+        f"{c['events_updated']:,} updated; {c['participant_rows_added']:,} participant rows "
+        f"added, {c['participant_rows_removed']:,} replaced. Every page shows the new numbers."
+    )
+elif uploads:
     mode = st.radio(
         "How to load",
         ["merge", "replace"],
@@ -138,17 +149,19 @@ if uploads:
             rows.append({"number": label, "now": before.get(key), "after commit": after.get(key)})
         st.dataframe(pd.DataFrame(rows), hide_index=True)
         # 5. Commit ---------------------------------------------------------------------------
-        committed = st.session_state.get("committed") == [u.sha256 for u in uploads.values()]
-        if committed:
-            st.success("These files are loaded. Every page shows the new numbers.")
-        elif st.button("Commit", type="primary", key="commit"):
+        if st.button("Commit", type="primary", key="commit"):
             try:
                 done = store.load_sources(webui.store_path(), *sources, replace=(mode == "replace"))
             except store.StoreBusy as exc:
                 st.error(str(exc))
             else:
                 if done.applied:
-                    st.session_state["committed"] = [u.sha256 for u in uploads.values()]
+                    st.session_state["committed"] = {
+                        "files": [u.sha256 for u in uploads.values()],
+                        "counts": done.counts,
+                        "load_id": done.load_id,
+                    }
+                    st.session_state.pop("undone", None)
                     st.rerun()
                 else:
                     st.error(

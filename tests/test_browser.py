@@ -20,6 +20,7 @@ PAGES = {
     "reach": ("Reach", "Reach"),
     "cascade": ("Cascade", "Cascade"),
     "gender": ("Gender balance", "Gender balance"),
+    "data": ("Data", "Data"),
     "methodology": ("Methodology", "Methodology"),
 }
 
@@ -122,3 +123,53 @@ def test_every_page_loads_in_chromium_without_errors(server):
     if os.environ.get("REACH_SAVE_SCREENSHOTS"):
         for name in PAGES:
             shutil.copy(SHOTS / f"{name}.png", ROOT / "docs" / "screenshots" / f"{name}.png")
+
+
+def test_an_analyst_uploads_and_commits_a_file_in_chromium(server, tmp_path):
+    events = tmp_path / "new-events.csv"
+    events.write_text(
+        "event_id;title;event_type;start_date;country_code\n"
+        "NEW-1;Школа лидеров;school;01.09.2025;KZ\n",
+        encoding="cp1251",
+    )
+    people = tmp_path / "attendance.csv"
+    people.write_text("ID,Event,Sex,_uuid\nN1,NEW-1,Ж,a\nN2,NEW-1,м,b\n", encoding="utf-8")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        page = browser.new_page(viewport={"width": 1500, "height": 2800})
+        problems: list[str] = []
+        page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+        page.goto(server)
+        page.get_by_role("link", name="Overview").wait_for(timeout=60_000)
+        before = page.locator("[data-testid='stMetricValue']").first.inner_text()
+        page.get_by_role("link", name="Data").click()
+        page.locator("h1:has-text('Data')").wait_for(timeout=60_000)
+        inputs = page.locator("[data-testid='stFileUploaderDropzoneInput']")
+        inputs.nth(0).set_input_files(str(events))
+        page.get_by_text("Events added").wait_for(timeout=60_000)
+        inputs.nth(1).set_input_files(str(people))
+        page.get_by_text("Participant rows added").wait_for(timeout=60_000)
+        page.wait_for_load_state("networkidle")
+        time.sleep(1)
+        page.screenshot(path=str(SHOTS / "data-preview.png"), full_page=True)
+        page.get_by_role("button", name="Commit").click()
+        page.get_by_text("Load 2 committed").wait_for(timeout=60_000)
+        time.sleep(1)
+        page.screenshot(path=str(SHOTS / "data-committed.png"), full_page=True)
+        assert page.locator("[data-testid='stException']").count() == 0
+        page.get_by_role("link", name="Overview").click()
+        page.locator("h1:has-text('How far the programs reach')").wait_for(timeout=60_000)
+        # Two new people (N1, N2) reached: the tile shows it as soon as the page redraws.
+        expected = f"{int(before.replace(',', '')) + 2:,}"
+        page.wait_for_function(
+            "v => document.querySelector(\"[data-testid='stMetricValue']\").innerText === v",
+            arg=expected,
+            timeout=30_000,
+        )
+        browser.close()
+    assert not problems, problems
+    if os.environ.get("REACH_SAVE_SCREENSHOTS"):
+        shutil.copy(SHOTS / "data-preview.png", ROOT / "docs" / "screenshots" / "data.png")

@@ -234,3 +234,38 @@ def test_exports_are_defused_against_spreadsheet_formulas():
     text = safe_csv(pd.DataFrame({"title": ["=HYPERLINK(x)", "+1", "-2", "@a", "\tx", "ok"]}))
     lines = text.decode("utf-8-sig").splitlines()
     assert lines == ["title", "'=HYPERLINK(x)", "'+1", "'-2", "'@a", "'\tx", "ok"]
+
+
+def test_two_processes_committing_at_once_never_leave_a_mixed_store(db, write_dir):
+    import os
+    import subprocess
+    import sys
+
+    folders = [
+        write_dir(
+            events=f"event_id,title,event_type,start_date,country_code\n{e},T,camp,2024-09-01,KAZ\n",
+            participants=f"participant_id,event_id\n{e}-a,{e}\n{e}-b,{e}\n",
+        )
+        for e in ("P1", "P2")
+    ]
+    env = {**os.environ, "REACH_BUSY_WAIT": "60"}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "reach", "load", str(f), "--db", str(db)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )  # fmt: skip
+        for f in folders
+    ]
+    outcomes = [(p.wait(timeout=180), p.stderr.read()) for p in procs]
+    # Each either loaded (one after the other) or was told the store is busy: nothing else.
+    for code, err in outcomes:
+        assert code == 0 or (code == 1 and "busy" in err), err
+    loaded = sum(code == 0 for code, _ in outcomes)
+    with store.connect(db, read_only=True) as con:
+        s = metrics.summary(con)
+        n_loads = con.execute("select count(*) from loads").fetchall()[0][0]
+    assert (s.events, s.people_reached, n_loads) == (5 + loaded, 26 + 2 * loaded, 1 + loaded)
+    assert loaded == 2  # with a 60 s wait, the second simply waits its turn

@@ -148,6 +148,23 @@ def _from_url(opts: dict[str, Any]) -> None:
     st.session_state["_seeded"] = True
 
 
+def _follow_bounds(first: dt.date | None, last: dt.date | None) -> None:
+    """Keep the date range open-ended when a load or an undo moves the data's first/last date.
+
+    A range that ran to the old last date runs to the new one (so new events show at once),
+    and a range is clamped into the new bounds (so an undo never leaves it out of range).
+    """
+    new = (first, last) if first and last else None
+    old = st.session_state.get("_bounds")
+    dates = st.session_state.get("f_dates")
+    if new and old and old != new and isinstance(dates, tuple) and len(dates) == 2:
+        start, end = dates
+        start = first if start <= old[0] or start < first else min(start, last)
+        end = last if end >= old[1] or end > last else max(end, first)
+        st.session_state["f_dates"] = (start, max(start, end))
+    st.session_state["_bounds"] = new
+
+
 def sidebar() -> Filters:
     """Draw the shared filters; keep them in the session and the URL; return the scope."""
     version = stamp()
@@ -169,7 +186,7 @@ def sidebar() -> Filters:
         key="f_event_types",
     )
     first, last = opts["first_date"], opts["last_date"]
-    st.session_state["_bounds"] = (first, last) if first and last else None
+    _follow_bounds(first, last)
     date_from = date_to = None
     if first and last:
         # The value comes from session state (seeded from the URL); passing it too warns.
