@@ -6,33 +6,19 @@ from reach import charts, webui
 
 TABLE_ROWS = 1000  # rows sent to the browser; the download has them all
 
-filters = st.session_state["filters"]
-scope = webui.scope_label(filters)
-st.title("Cascade")
-st.caption(f"Scope: {scope}")
-
-summary = webui.metric("summary", filters)
-if summary.events == 0:
-    webui.empty_state(filters)
-    st.stop()
-
-
-def fmt(value, pct=False):
-    if value is None:
-        return "–"
-    return f"{value:.1%}" if pct else f"{value:.2f}×"
+filters, scope, summary = webui.page_start("Cascade")
 
 
 cols = st.columns(4)
 cols[0].metric(
     "Cascade multiplier",
-    fmt(summary.cascade_multiplier),
+    webui.rate(summary.cascade_multiplier),
     border=True,
     help="People reached through cascades per person reached directly.",
 )
 cols[1].metric(
     "Activation rate",
-    fmt(summary.activation_rate, pct=True),
+    webui.rate(summary.activation_rate, pct=True),
     border=True,
     help="Share of trainees of events with step-downs who trained at one of them.",
 )
@@ -87,20 +73,6 @@ else:
         steps.head(TABLE_ROWS),
         hide_index=True,
         width="stretch",
-        column_config={
-            "event_id": "Event",
-            "title": st.column_config.TextColumn("Title", width="large"),
-            "program": "Program",
-            "level": "Level",
-            "start_date": st.column_config.DateColumn("Start", format="YYYY-MM-DD"),
-            "city": "City",
-            "country_code": "Country",
-            "parent_event_id": "Parent",
-            "parent_title": "Parent title",
-            "days_after_parent": "Days after parent",
-            "source": "Counted from",
-            "participants_counted": "Participants",
-            "trainers": "Trainers",
-        },
+        column_config=webui.EVENT_COLUMNS,
     )
     webui.download(steps, "step-downs", "Download step-down events (CSV)")

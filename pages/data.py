@@ -109,6 +109,9 @@ elif uploads:
     except store.StoreBusy as exc:
         st.error(str(exc))
         st.stop()
+    except Exception as exc:  # noqa: BLE001 - the analyst gets a sentence, never a traceback
+        st.error(f"Reach could not check these files ({type(exc).__name__}). Nothing was written.")
+        st.stop()
     report = result.report
     st.subheader("Check")
     c1, c2 = st.columns(2)
@@ -154,6 +157,8 @@ elif uploads:
                 done = store.load_sources(webui.store_path(), *sources, replace=(mode == "replace"))
             except store.StoreBusy as exc:
                 st.error(str(exc))
+            except Exception as exc:  # noqa: BLE001 - a sentence, never a traceback
+                st.error(f"The commit failed ({type(exc).__name__}); the store is unchanged.")
             else:
                 if done.applied:
                     st.session_state["committed"] = {

@@ -6,15 +6,7 @@ from reach import charts, metrics, webui
 
 TABLE_ROWS = 500  # rows sent to the browser; the download has them all
 
-filters = st.session_state["filters"]
-scope = webui.scope_label(filters)
-st.title("Gender balance")
-st.caption(f"Scope: {scope}")
-
-summary = webui.metric("summary", filters)
-if summary.events == 0:
-    webui.empty_state(filters)
-    st.stop()
+filters, scope, summary = webui.page_start("Gender balance")
 
 breakdown = webui.metric("gender_breakdown", filters)
 parity = metrics.parity(breakdown)
@@ -107,18 +99,6 @@ if not flagged.empty:
                "other", "undisclosed", "female_share", "source"]],
         hide_index=True,
         width="stretch",
-        column_config={
-            "event_id": "Event",
-            "title": st.column_config.TextColumn("Title", width="large"),
-            "program": "Program",
-            "start_date": st.column_config.DateColumn("Start", format="YYYY-MM-DD"),
-            "country_code": "Country",
-            "female": "Female",
-            "male": "Male",
-            "other": "Other",
-            "undisclosed": "Undisclosed",
-            "female_share": st.column_config.NumberColumn("Women's share", format="percent"),
-            "source": "Counted from",
-        },
+        column_config=webui.EVENT_COLUMNS,
     )  # fmt: skip
     webui.download(flagged, "events-below-threshold", "Download flagged events (CSV)")

@@ -4,15 +4,7 @@ import streamlit as st
 
 from reach import charts, metrics, webui
 
-filters = st.session_state["filters"]
-scope = webui.scope_label(filters)
-st.title("How far the programs reach")
-st.caption(f"Scope: {scope}")
-
-now = webui.metric("summary", filters)
-if now.events == 0:
-    webui.empty_state(filters)
-    st.stop()
+filters, scope, now = webui.page_start("How far the programs reach")
 
 opts = webui.cached_plain("options", webui.stamp())
 before_filters = metrics.previous_period(filters, opts["first_date"], opts["last_date"])
@@ -29,12 +21,6 @@ def delta(attr: str, pct: bool = False):
     return f"{(new - old) * 100:+.1f} pp" if pct else f"{new - old:+,}"
 
 
-def rate(value, pct=False):
-    if value is None:
-        return "–"
-    return f"{value:.1%}" if pct else f"{value:.2f}×"
-
-
 tiles = [
     ("People reached", f"{now.people_reached:,}", delta("people_reached"),
      "Unique people, directly and through cascades (headcounts included)."),
@@ -45,9 +31,9 @@ tiles = [
     ("Events", f"{now.events:,}", delta("events"), "Events in scope."),
     ("Countries", f"{now.countries_reached:,}", delta("countries_reached"),
      "Countries where events in scope were held."),
-    ("Female share", rate(now.female_share, pct=True), delta("female_share", pct=True),
+    ("Female share", webui.rate(now.female_share, pct=True), delta("female_share", pct=True),
      "female / (female + male + other); undisclosed left out."),
-    ("Cascade multiplier", rate(now.cascade_multiplier), None,
+    ("Cascade multiplier", webui.rate(now.cascade_multiplier), None,
      "Cascade reach per person reached directly."),
 ]  # fmt: skip
 if before is not None and before_filters is not None:

@@ -6,14 +6,7 @@ from reach import charts, webui
 
 TABLE_ROWS = 1000  # rows sent to the browser; the download has them all
 
-filters = st.session_state["filters"]
-scope = webui.scope_label(filters)
-st.title("Reach")
-st.caption(f"Scope: {scope}")
-
-if webui.metric("summary", filters).events == 0:
-    webui.empty_state(filters)
-    st.stop()
+filters, scope, _ = webui.page_start("Reach")
 
 grain = (
     st.segmented_control(
@@ -103,21 +96,6 @@ st.dataframe(
     events.head(TABLE_ROWS),
     hide_index=True,
     width="stretch",
-    column_config={
-        "event_id": "Event",
-        "title": st.column_config.TextColumn("Title", width="large"),
-        "program": "Program",
-        "event_type": "Type",
-        "start_date": st.column_config.DateColumn("Start", format="YYYY-MM-DD"),
-        "city": "City",
-        "country_code": "Country",
-        "cascade_level": "Level",
-        "parent_event_id": "Parent",
-        "source": "Counted from",
-        "listed_participants": "Listed",
-        "reported_participants": "Reported headcount",
-        "participants_counted": "Participants counted",
-        "trainers": "Trainers",
-    },
+    column_config=webui.EVENT_COLUMNS,
 )
 webui.download(events, "events", "Download events (CSV)")

@@ -36,6 +36,13 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _launch(p):
+    return p.chromium.launch(
+        executable_path=CHROMIUM,
+        args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    )
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     port = _free_port()
@@ -68,10 +75,7 @@ def server(tmp_path_factory):
 def test_every_page_loads_in_chromium_without_errors(server):
     SHOTS.mkdir(parents=True, exist_ok=True)
     with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+        browser = _launch(p)
         # Streamlit scrolls inside its own container, so a tall window shows a whole page.
         page = browser.new_page(viewport={"width": 1500, "height": 2800})
         problems: list[str] = []
@@ -135,10 +139,7 @@ def test_an_analyst_uploads_and_commits_a_file_in_chromium(server, tmp_path):
     people = tmp_path / "attendance.csv"
     people.write_text("ID,Event,Sex,_uuid\nN1,NEW-1,Ж,a\nN2,NEW-1,м,b\n", encoding="utf-8")
     with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+        browser = _launch(p)
         page = browser.new_page(viewport={"width": 1500, "height": 2800})
         problems: list[str] = []
         page.on("pageerror", lambda e: problems.append(f"page error: {e}"))

@@ -98,12 +98,23 @@ def ranked_bar(df: pd.DataFrame, label: str, value: str, title: str, value_name:
 
 
 GENDER_ORDER = list(GENDER_COLORS)
+PERIOD_FORMATS = {"month": "%b %Y", "quarter": "Q%q %Y", "year": "%Y"}
+
+
+def _long(df: pd.DataFrame, series: dict[str, str]) -> pd.DataFrame:
+    """Columns of `series` ({column: label}) stacked into (period, measure, n) rows."""
+    long = df.melt(id_vars="period", value_vars=list(series), var_name="measure", value_name="n")
+    long["measure"] = long["measure"].map(series)
+    return long
+
+
+def _period_hover(grain: str) -> str:
+    return f"%{{x|{PERIOD_FORMATS[grain]}}}<br>%{{fullData.name}}: %{{y:,}}<extra></extra>"
 
 
 def period_lines(df: pd.DataFrame, series: dict[str, str], title: str, grain: str) -> go.Figure:
     """One line per column of `series` ({column: label}) over `period`."""
-    long = df.melt(id_vars="period", value_vars=list(series), var_name="measure", value_name="n")
-    long["measure"] = long["measure"].map(series)
+    long = _long(df, series)
     fig = px.line(
         long,
         x="period",
@@ -114,15 +125,13 @@ def period_lines(df: pd.DataFrame, series: dict[str, str], title: str, grain: st
         color_discrete_sequence=[ACCENT, "#E69F00", "#009E73"],
         line_dash="measure",
     )
-    fmt = {"month": "%b %Y", "quarter": "Q%q %Y", "year": "%Y"}[grain]
-    fig.update_traces(hovertemplate=f"%{{x|{fmt}}}<br>%{{fullData.name}}: %{{y:,}}<extra></extra>")
+    fig.update_traces(hovertemplate=_period_hover(grain))
     return _style(fig, title)
 
 
 def stacked_periods(df: pd.DataFrame, series: dict[str, str], title: str, grain: str) -> go.Figure:
     """Stacked bars per period, one colour per column of `series`."""
-    long = df.melt(id_vars="period", value_vars=list(series), var_name="measure", value_name="n")
-    long["measure"] = long["measure"].map(series)
+    long = _long(df, series)
     fig = px.bar(
         long,
         x="period",
@@ -131,8 +140,7 @@ def stacked_periods(df: pd.DataFrame, series: dict[str, str], title: str, grain:
         labels={"period": "", "n": "People", "measure": ""},
         color_discrete_sequence=[ACCENT, SECOND],
     )
-    fmt = {"month": "%b %Y", "quarter": "Q%q %Y", "year": "%Y"}[grain]
-    fig.update_traces(hovertemplate=f"%{{x|{fmt}}}<br>%{{fullData.name}}: %{{y:,}}<extra></extra>")
+    fig.update_traces(hovertemplate=_period_hover(grain))
     return _style(fig, title)
 
 
@@ -197,8 +205,7 @@ def gender_periods(df: pd.DataFrame, title: str, grain: str) -> go.Figure:
         color_discrete_map=GENDER_COLORS,
         labels={"period": "", "people": "People", "gender": ""},
     )
-    fmt = {"month": "%b %Y", "quarter": "Q%q %Y", "year": "%Y"}[grain]
-    fig.update_traces(hovertemplate=f"%{{x|{fmt}}}<br>%{{fullData.name}}: %{{y:,}}<extra></extra>")
+    fig.update_traces(hovertemplate=_period_hover(grain))
     return _style(fig, title)
 
 

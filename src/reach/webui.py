@@ -266,6 +266,53 @@ def download(data: pd.DataFrame, name: str, label: str = "Download data (CSV)") 
     )  # fmt: skip
 
 
+def page_start(title: str) -> tuple[Filters, str, metrics.Summary]:
+    """Title and scope line of a dashboard page; stops with a friendly note if nothing matches."""
+    filters: Filters = st.session_state["filters"]
+    scope = scope_label(filters)
+    st.title(title)
+    st.caption(f"Scope: {scope}")
+    summary = metric("summary", filters)
+    if summary.events == 0:
+        empty_state(filters)
+        st.stop()
+    return filters, scope, summary
+
+
+def rate(value: float | None, pct: bool = False) -> str:
+    """A rate for a tile: '58.8%' or '3.33×', or '–' when it is undefined."""
+    if value is None:
+        return "–"
+    return f"{value:.1%}" if pct else f"{value:.2f}×"
+
+
+# Column labels for the event tables of the Reach, Cascade and Gender pages.
+EVENT_COLUMNS = {
+    "event_id": "Event",
+    "title": st.column_config.TextColumn("Title", width="large"),
+    "program": "Program",
+    "event_type": "Type",
+    "start_date": st.column_config.DateColumn("Start", format="YYYY-MM-DD"),
+    "city": "City",
+    "country_code": "Country",
+    "cascade_level": "Level",
+    "level": "Level",
+    "parent_event_id": "Parent",
+    "parent_title": "Parent title",
+    "days_after_parent": "Days after parent",
+    "source": "Counted from",
+    "listed_participants": "Listed",
+    "reported_participants": "Reported headcount",
+    "participants_counted": "Participants counted",
+    "trainers": "Trainers",
+    "female": "Female",
+    "male": "Male",
+    "other": "Other",
+    "undisclosed": "Undisclosed",
+    "female_share": st.column_config.NumberColumn("Women's share", format="percent"),
+}
+
+
 def empty_state(filters: Filters) -> None:
     """A friendly note when the filters match nothing."""
     st.info(
