@@ -8,7 +8,9 @@ TABLE_ROWS = 500  # rows sent to the browser; the download has them all
 
 filters, scope, summary = webui.page_start("Gender balance")
 
-breakdown = webui.metric("gender_breakdown", filters)
+# One query gives every grouping on this page; the charts take slices of it.
+groups = webui.metric("gender_groups", filters, grain="year")
+breakdown = metrics.breakdown_of(groups)
 parity = metrics.parity(breakdown)
 cols = st.columns(4)
 share = summary.female_share
@@ -46,7 +48,8 @@ grain = (
     st.segmented_control("Group by", ["quarter", "year"], default="year", key="gender_grain")
     or "year"
 )
-over_time = webui.metric("gender_over_time", filters, grain=grain)
+periods = groups if grain == "year" else webui.metric("gender_groups", filters, grain=grain)
+over_time = metrics.gender_slice(periods, "period")
 webui.chart(
     charts.gender_periods(over_time, f"People reached by gender per {grain} — {scope}", grain),
     over_time,
@@ -55,14 +58,14 @@ webui.chart(
 
 left, right = st.columns(2)
 with left:
-    by_country = webui.metric("gender_by", filters, dim="country_code")
+    by_country = metrics.gender_slice(groups, "country")
     webui.chart(
         charts.gender_bars(by_country, "group", f"Gender by event country — {scope}", True),
         by_country,
         "gender-countries",
     )
 with right:
-    by_program = webui.metric("gender_by", filters, dim="program")
+    by_program = metrics.gender_slice(groups, "program")
     webui.chart(
         charts.gender_bars(by_program, "group", f"Gender by program — {scope}", True),
         by_program,

@@ -172,11 +172,50 @@ def step_downs(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -
     return query(con, "step_downs", filters or Filters()).df()
 
 
+GENDERS = ("female", "male", "other", "undisclosed")
+
+
+def gender_groups(
+    con: duckdb.DuckDBPyConnection, filters: Filters | None = None, grain: str = "year"
+) -> pd.DataFrame:
+    """People by gender for every grouping at once: dim reached, trainers, period, program,
+    country (one pass over the scope; slice it with gender_slice)."""
+    _check(grain, GRAINS, "grain")
+    return query(con, "gender_groups", filters or Filters(), grain=grain).df()
+
+
+def gender_slice(groups: pd.DataFrame, dim: str) -> pd.DataFrame:
+    """One grouping of a gender_groups frame, in the shape its chart takes."""
+    rows = groups[groups["dim"] == dim].drop(columns="dim")
+    if dim in ("reached", "trainers"):
+        label = "People reached" if dim == "reached" else "Trainers"
+        counts = dict(zip(rows["gender"], rows["people"], strict=True))
+        return pd.DataFrame(
+            {
+                "group": label,
+                "gender": list(GENDERS),
+                "people": [int(counts.get(g, 0)) for g in GENDERS],
+            }
+        )
+    rows = rows[rows["people"] > 0].reset_index(drop=True)
+    if dim == "period":
+        rows = rows.rename(columns={"group": "period"})
+        rows["period"] = pd.to_datetime(rows["period"])
+    return rows
+
+
 def gender_breakdown(
     con: duckdb.DuckDBPyConnection, filters: Filters | None = None
 ) -> pd.DataFrame:
-    """People by gender among people reached and among trainers, with shares and parity."""
-    df = query(con, "gender_breakdown", filters or Filters()).df()
+    """People by gender among people reached and among trainers, with shares."""
+    return breakdown_of(gender_groups(con, filters))
+
+
+def breakdown_of(groups: pd.DataFrame) -> pd.DataFrame:
+    """The reached-vs-trainers table of a gender_groups frame, with each gender's share."""
+    df = pd.concat(
+        [gender_slice(groups, "reached"), gender_slice(groups, "trainers")], ignore_index=True
+    )
     totals = df.groupby("group")["people"].transform("sum").astype("float64")
     df["share"] = (df["people"] / totals.where(totals > 0)).round(RATE_DIGITS)
     return df
@@ -196,8 +235,7 @@ def gender_over_time(
     con: duckdb.DuckDBPyConnection, filters: Filters | None = None, grain: str = "year"
 ) -> pd.DataFrame:
     """People reached per period and gender."""
-    _check(grain, GRAINS, "grain")
-    return query(con, "gender_over_time", filters or Filters(), grain=grain).df()
+    return gender_slice(gender_groups(con, filters, grain), "period")
 
 
 def gender_by(
@@ -205,7 +243,7 @@ def gender_by(
 ) -> pd.DataFrame:
     """People reached by gender per program or per event country."""
     _check(dim, ("program", "country_code"), "dim")
-    return query(con, "gender_by", filters or Filters(), dim=dim).df()
+    return gender_slice(gender_groups(con, filters), "program" if dim == "program" else "country")
 
 
 def event_gender(

@@ -11,8 +11,24 @@ headcounts as (
     select * from scoped_headcounts($programs, $countries, $event_types, $date_from, $date_to)
 ),
 
+links as (
+    select c.event_id as child, c.parent_event_id as parent
+    from scope as c
+    where c.parent_event_id in (select event_id from scope)
+),
+
+-- The same rule as the person_gender macro, over the attendance already scanned above;
+-- "candidate": attended an in-scope event that has an in-scope child (activation's base).
 people as (
-    select * from person_gender($programs, $countries, $event_types, $date_from, $date_to)
+    select
+        participant_id,
+        coalesce(
+            arg_max(gender, event_order) filter (where gender <> 'undisclosed'), 'undisclosed'
+        ) as gender,
+        min(cascade_level) as first_level,
+        bool_or(event_id in (select parent from links)) as candidate
+    from attendance
+    group by participant_id
 ),
 
 people_counts as (
@@ -22,7 +38,8 @@ people_counts as (
         count(*) filter (where gender = 'female') as female,
         count(*) filter (where gender = 'male') as male,
         count(*) filter (where gender = 'other') as other,
-        count(*) filter (where gender = 'undisclosed') as undisclosed
+        count(*) filter (where gender = 'undisclosed') as undisclosed,
+        count(*) filter (where candidate) as activation_base
     from people
 ),
 
@@ -37,30 +54,25 @@ headcount_totals as (
 ),
 
 trainers as (
-    select count(*) as trainers
-    from trainer_gender($programs, $countries, $event_types, $date_from, $date_to)
+    select count(distinct p.participant_id) as trainers
+    from main.participants as p
+    inner join scope as s on s.event_id = p.event_id
+    where p.role in ('trainer', 'facilitator')
 ),
 
-links as (
-    select c.event_id as child, c.parent_event_id as parent
-    from scope as c
-    where c.parent_event_id in (select event_id from scope)
-),
-
-candidates as (
-    select distinct a.participant_id, a.event_id
-    from attendance as a
-    where a.event_id in (select parent from links)
+-- Trainer rows at child events, paired with the parent: few rows, so join from here.
+trained as (
+    select distinct t.participant_id, l.parent
+    from main.participants as t
+    inner join links as l on l.child = t.event_id
+    where t.role in ('trainer', 'facilitator')
 ),
 
 activated as (
-    select distinct c.participant_id
-    from candidates as c
-    inner join links as l on l.parent = c.event_id
-    inner join main.participants as t
-        on t.event_id = l.child
-        and t.participant_id = c.participant_id
-        and t.role in ('trainer', 'facilitator')
+    select distinct a.participant_id
+    from attendance as a
+    inner join trained as tr
+        on tr.participant_id = a.participant_id and tr.parent = a.event_id
 ),
 
 event_counts as (
@@ -85,7 +97,7 @@ final as (
         pc.male + h.m as male,
         pc.other as other,
         pc.undisclosed + h.u as undisclosed,
-        (select count(distinct participant_id) from candidates) as activation_base,
+        pc.activation_base,
         (select count(*) from activated) as activated
     from people_counts as pc, headcount_totals as h, trainers as t, event_counts as ec
 )
