@@ -149,7 +149,18 @@ elif uploads:
             ("cascade_reach", "Cascade reach"),
             ("female_share", "Female share"),
         ]:
-            rows.append({"number": label, "now": before.get(key), "after commit": after.get(key)})
+            shown = (
+                (lambda v: webui.rate(v, pct=True))
+                if key == "female_share"
+                else (lambda v: "–" if v is None else f"{v:,}")
+            )
+            rows.append(
+                {
+                    "number": label,
+                    "now": shown(before.get(key)),
+                    "after commit": shown(after.get(key)),
+                }
+            )
         st.dataframe(pd.DataFrame(rows), hide_index=True)
         # 5. Commit ---------------------------------------------------------------------------
         if st.button("Commit", type="primary", key="commit"):

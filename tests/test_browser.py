@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -34,6 +33,19 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def _save_for_readme(shot: Path, name: str) -> None:
+    """Copy a screenshot into docs/, cut below the last drawn row (the window is tall)."""
+    from PIL import Image, ImageChops
+
+    image = Image.open(shot).convert("RGB")
+    # Look at the main area only: the sidebar runs the full height.
+    main = image.crop((image.width // 3, 0, image.width, image.height))
+    background = Image.new("RGB", main.size, main.getpixel((main.width - 5, main.height - 5)))
+    box = ImageChops.difference(main, background).getbbox()
+    bottom = min(image.height, (box[3] if box else image.height) + 40)
+    image.crop((0, 0, image.width, bottom)).save(ROOT / "docs" / "screenshots" / f"{name}.png")
 
 
 def _launch(p):
@@ -126,7 +138,7 @@ def test_every_page_loads_in_chromium_without_errors(server):
     assert not problems, problems
     if os.environ.get("REACH_SAVE_SCREENSHOTS"):
         for name in PAGES:
-            shutil.copy(SHOTS / f"{name}.png", ROOT / "docs" / "screenshots" / f"{name}.png")
+            _save_for_readme(SHOTS / f"{name}.png", name)
 
 
 def test_an_analyst_uploads_and_commits_a_file_in_chromium(server, tmp_path):
@@ -173,4 +185,4 @@ def test_an_analyst_uploads_and_commits_a_file_in_chromium(server, tmp_path):
         browser.close()
     assert not problems, problems
     if os.environ.get("REACH_SAVE_SCREENSHOTS"):
-        shutil.copy(SHOTS / "data-preview.png", ROOT / "docs" / "screenshots" / "data.png")
+        _save_for_readme(SHOTS / "data-preview.png", "data")

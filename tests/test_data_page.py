@@ -65,8 +65,10 @@ def test_a_valid_upload_previews_then_commits_and_every_page_shows_it(db, capsys
     pairs = zip(preview["now"], preview["after commit"], strict=True)
     numbers = dict(zip(preview["number"], pairs, strict=True))
     # Camp E6 is a new root with three new people: all direct.
-    assert numbers["People reached"] == (26, 29)
-    assert numbers["Direct reach"] == (6, 9)
+    assert numbers["People reached"] == ("26", "29")
+    assert numbers["Direct reach"] == ("6", "9")
+    # f10 m6 o1 (10/17) gains q1 and q3 (f) and q2 (m): f12 m7 o1, 12/20.
+    assert numbers["Female share"] == ("58.8%", "60.0%")
     at.button(key="commit").click().run()
     assert not at.exception
     assert any("Load 2 committed: 1 events added" in s.value for s in at.success)
