@@ -67,14 +67,16 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _missing_files(directory: Path) -> list[str]:
-    return [n for n in ("events.csv", "participants.csv") if not (directory / n).is_file()]
+def _has_files(directory: Path) -> bool:
+    """True when DIR holds events.csv and participants.csv; otherwise says which are missing."""
+    missing = [n for n in ("events.csv", "participants.csv") if not (directory / n).is_file()]
+    if missing:
+        print(f"ERROR   {', '.join(missing)} not found in {directory}.", file=sys.stderr)
+    return not missing
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    missing = _missing_files(args.dir)
-    if missing:
-        print(f"ERROR   {', '.join(missing)} not found in {args.dir}.", file=sys.stderr)
+    if not _has_files(args.dir):
         return EXIT_ERRORS
     report = validate_dir(args.dir)
     print(report.to_text())
@@ -82,9 +84,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_load(args: argparse.Namespace) -> int:
-    missing = _missing_files(args.dir)
-    if missing:
-        print(f"ERROR   {', '.join(missing)} not found in {args.dir}.", file=sys.stderr)
+    if not _has_files(args.dir):
         return EXIT_ERRORS
     path = args.db or store.default_path()
     result = store.load_dir(path, args.dir, replace=args.replace)
@@ -158,9 +158,7 @@ def _table(s: Summary, source: str, filters: Filters) -> str:
 def _cmd_summary(args: argparse.Namespace) -> int:
     filters = _filters(args)
     if args.data:
-        missing = _missing_files(args.data)
-        if missing:
-            print(f"ERROR   {', '.join(missing)} not found in {args.data}.", file=sys.stderr)
+        if not _has_files(args.data):
             return EXIT_ERRORS
         con, result = store.load_memory(args.data)
         if not result.applied:

@@ -27,16 +27,20 @@ def _open(data: bytes, name: str):
         raise InputError(name, "is not a readable Excel workbook (.xlsx).") from exc
 
 
+def _usable(book) -> list[str]:  # type: ignore[no-untyped-def]
+    titles = []
+    for sheet in book.worksheets:
+        first = next(sheet.iter_rows(max_row=1, values_only=True), None)
+        if first and any(v not in (None, "") for v in first):
+            titles.append(sheet.title)
+    return titles
+
+
 def sheet_names(data: bytes, name: str) -> list[str]:
     """The workbook's sheets that hold at least a header row."""
     book = _open(data, name)
     try:
-        usable = []
-        for sheet in book.worksheets:
-            first = next(sheet.iter_rows(max_row=1, values_only=True), None)
-            if first and any(v not in (None, "") for v in first):
-                usable.append(sheet.title)
-        return usable
+        return _usable(book)
     finally:
         book.close()
 
@@ -54,20 +58,31 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def to_csv(data: bytes, name: str, sheet: str | None = None) -> bytes:
-    """One sheet (the first usable one unless named) as UTF-8 CSV bytes."""
-    usable = sheet_names(data, name)
-    if not usable:
-        raise InputError(name, "has no sheet with a header row.")
-    if sheet is not None and sheet not in usable:
-        raise InputError(name, f"has no usable sheet named '{sheet}'.")
+def read_sheet(
+    data: bytes, name: str, sheet: str | None = None, prefer: str | None = None
+) -> tuple[list[str], str, bytes]:
+    """The usable sheets, the sheet read, and that sheet as UTF-8 CSV bytes.
+
+    `sheet` must be usable; `prefer` is taken when usable; otherwise the first usable sheet.
+    The workbook is opened once: large workbooks take seconds to open.
+    """
     book = _open(data, name)
     try:
-        rows = book[sheet or usable[0]].iter_rows(values_only=True)
+        usable = _usable(book)
+        if not usable:
+            raise InputError(name, "has no sheet with a header row.")
+        if sheet is not None and sheet not in usable:
+            raise InputError(name, f"has no usable sheet named '{sheet}'.")
+        chosen = sheet or (prefer if prefer in usable else usable[0])
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
-        for row in rows:
+        for row in book[chosen].iter_rows(values_only=True):
             writer.writerow([_cell(v) for v in row])
-        return out.getvalue().encode("utf-8")
+        return usable, chosen, out.getvalue().encode("utf-8")
     finally:
         book.close()
+
+
+def to_csv(data: bytes, name: str, sheet: str | None = None) -> bytes:
+    """One sheet (the first usable one unless named) as UTF-8 CSV bytes."""
+    return read_sheet(data, name, sheet)[2]

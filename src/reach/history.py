@@ -25,7 +25,7 @@ def undoable(con: duckdb.DuckDBPyConnection) -> int | None:
 
 def undo_last(path: Path | str) -> int | None:
     """Restore the store exactly as it was before its last load; return that load's id."""
-    with store.connect(path) as con, store._WRITE_LOCK:
+    with store.connect(path) as con, store.WRITE_LOCK:
         load_id = undoable(con)
         if load_id is None:
             return None
@@ -38,11 +38,7 @@ def undo_last(path: Path | str) -> int | None:
                 {"at": dt.datetime.now(dt.UTC).replace(tzinfo=None), "id": load_id},
             )
             con.execute("delete from meta where key = 'undo_load_id'")
-            # A new version, so every cached number is recomputed.
-            con.execute(
-                "insert or replace into meta values ('version', $v)",
-                {"v": str(store.version(con) + 1)},
-            )
+            store.bump_version(con)  # so every cached number is recomputed
             con.execute("commit")
         except BaseException:
             con.execute("rollback")

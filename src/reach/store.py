@@ -27,7 +27,7 @@ SCHEMA_VERSION = "1"
 # processes are kept out by DuckDB's file lock (and told the store is busy).
 _FILE_LOCK = threading.RLock()
 # Loads into any connection (a file or an in-memory preview) run one at a time.
-_WRITE_LOCK = threading.RLock()
+WRITE_LOCK = threading.RLock()
 
 
 class StoreBusy(Exception):
@@ -102,6 +102,13 @@ def version(con: duckdb.DuckDBPyConnection) -> int:
     """How many loads the store has taken; changes with every commit."""
     value = sqlfiles.scalar(con, "select value from meta where key = 'version'")
     return int(value) if value else 0
+
+
+def bump_version(con: duckdb.DuckDBPyConnection) -> int:
+    """Count one more change to the store (a load or an undo); return the new version."""
+    new = version(con) + 1
+    con.execute("insert or replace into meta values ('version', $v)", {"v": str(new)})
+    return new
 
 
 def file_version(path: Path | str) -> tuple[int, int]:
@@ -269,7 +276,7 @@ def load(
 ) -> LoadResult:
     """Validate the files, then merge (or replace) them into the store in one transaction."""
     mode = "replace" if replace else "merge"
-    with _WRITE_LOCK:
+    with WRITE_LOCK:
         report = stage(
             con, events, participants, countries_src, merge=not replace,
             require_events=require_events,
@@ -285,8 +292,7 @@ def load(
             dedupe = any(i.code == "duplicate_attendance" for i in report.warnings)
             counts = _apply(con, replace, dedupe)
             after = metrics.summary(con).as_dict()
-            new_version = version(con) + 1
-            load_id = new_version
+            load_id = bump_version(con)
             con.execute(
                 "insert into loads values ($id, $at, $mode, $files, $ea, $eu, $es, $pa, $pr, "
                 "$lr, $cl, $w, $before, $after, null)",
@@ -306,9 +312,6 @@ def load(
                     "before": None if before is None else json.dumps(before),
                     "after": json.dumps(after),
                 },
-            )
-            con.execute(
-                "insert or replace into meta values ('version', $v)", {"v": str(new_version)}
             )
             con.execute(
                 "insert or replace into meta values ('undo_load_id', $v)", {"v": str(load_id)}

@@ -56,11 +56,7 @@ def open_upload(kind: str, name: str, data: bytes, sheet: str | None = None) -> 
         return up
     try:
         if excel.is_workbook(data):
-            up.sheets = excel.sheet_names(data, name)
-            if not up.sheets:
-                raise InputError(name, "has no sheet with a header row.")
-            up.sheet = sheet if sheet in up.sheets else up.sheets[0]
-            up.csv = excel.to_csv(data, name, up.sheet)
+            up.sheets, up.sheet, up.csv = excel.read_sheet(data, name, prefer=sheet)
         else:
             up.csv = data
         with tempfile.TemporaryDirectory(prefix="reach-upload-") as tmp:

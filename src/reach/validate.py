@@ -220,26 +220,14 @@ def _read(
 
 def _context_views(con: duckdb.DuckDBPyConnection, merge: bool) -> None:
     """Views of what the store would hold after the load, for cross-file checks."""
-    merge = merge and sqlfiles.has_table(con, "events")
-    if merge:
-        con.execute(
-            """
-            create or replace temp view known_countries as
-            select spelling, country_code from country_spelling
-            union select lower(country_code), country_code from stg_countries
-            where country_code is not null
-            union select lower(country_code), country_code from main.countries
-            """
-        )
-    else:
-        con.execute(
-            """
-            create or replace temp view known_countries as
-            select spelling, country_code from country_spelling
-            union select lower(country_code), country_code from stg_countries
-            where country_code is not null
-            """
-        )
+    known = """
+        select spelling, country_code from country_spelling
+        union select lower(country_code), country_code from stg_countries
+        where country_code is not null
+    """
+    if merge and sqlfiles.has_table(con, "events"):
+        known += " union select lower(country_code), country_code from main.countries"
+    con.execute(f"create or replace temp view known_countries as {known}")
 
 
 def _event_views(con: duckdb.DuckDBPyConnection, merge: bool) -> None:
@@ -265,7 +253,8 @@ def _event_views(con: duckdb.DuckDBPyConnection, merge: bool) -> None:
 
 def _collect(con: duckdb.DuckDBPyConnection, query: str, file: str, report: Report) -> None:
     params = {"current_year": dt.date.today().year} if query == "issues_participants" else None
-    for code, column, value, n, rows, _first in sqlfiles.run(con, query, params).fetchall():
+    sqlfiles.materialize(con, "issue_rows", query, params)
+    for code, column, value, n, rows, _first in sqlfiles.run(con, "group_issues").fetchall():
         severity = WARNING if code in WARNING_CODES else ERROR
         report.add(
             Issue(

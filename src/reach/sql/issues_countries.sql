@@ -1,4 +1,4 @@
--- Every problem in stg_countries, grouped by (problem, column, value) with its rows.
+-- Every problem in stg_countries, one row per problem and row (grouped by group_issues.sql).
 with c as (
     select * from stg_countries
 ),
@@ -23,16 +23,7 @@ all_issues as (
 ),
 
 final as (
-    select
-        code,
-        col as "column",
-        value,
-        count(*) as n,
-        list(_row order by _row)[1:20] as rows,
-        min(_row) as first_row
-    from all_issues
-    group by code, col, value
-    order by first_row, code
+    select code, col, value, _row from all_issues
 )
 
 select * from final

@@ -1,4 +1,4 @@
--- Every problem in stg_events, one row per (problem, column, value) with the rows it is on.
+-- Every problem in stg_events, one row per problem and row (grouped by group_issues.sql).
 -- Needs: stg_events, all_events (event_id, parent_event_id) after the load would apply,
 -- attendance_events (event_id) that would have participant rows after the load.
 with recursive e as (
@@ -129,16 +129,7 @@ all_issues as (
 ),
 
 final as (
-    select
-        code,
-        col as "column",
-        value,
-        count(*) as n,
-        list(_row order by _row)[1:20] as rows,
-        min(_row) as first_row
-    from all_issues
-    group by code, col, value
-    order by first_row, code
+    select code, col, value, _row from all_issues
 )
 
 select * from final

@@ -1,4 +1,4 @@
--- Every problem in stg_participants, grouped by (problem, column, value) with its rows.
+-- Every problem in stg_participants, one row per problem and row (grouped by group_issues.sql).
 -- Needs: stg_participants, all_events (event_id) after the load would apply, $current_year.
 with p as (
     select * from stg_participants
@@ -70,16 +70,7 @@ all_issues as (
 ),
 
 final as (
-    select
-        code,
-        col as "column",
-        value,
-        count(*) as n,
-        list(_row order by _row)[1:20] as rows,
-        min(_row) as first_row
-    from all_issues
-    group by code, col, value
-    order by first_row, code
+    select code, col, value, _row from all_issues
 )
 
 select * from final
