@@ -1,19 +1,10 @@
-"""Reach dashboard: the router. Page config, navigation, shared filters, then the page."""
+"""Reach dashboard: the router.
 
-import streamlit as st
+Sets the page config, signs the viewer in (or shows only the sign-in page), builds the pages
+their role may see, draws the shared sidebar, then runs the page: see reach.ui.router.route.
+"""
 
-from reach import webui
+from reach.ui import router
 
-st.set_page_config(page_title="Reach", layout="wide")
-
-pages = [
-    st.Page("pages/overview.py", title="Overview", default=True),
-    st.Page("pages/reach.py", title="Reach"),
-    st.Page("pages/cascade.py", title="Cascade"),
-    st.Page("pages/gender.py", title="Gender balance"),
-    st.Page("pages/data.py", title="Data"),
-    st.Page("pages/methodology.py", title="Methodology"),
-]
-page = st.navigation(pages)
-st.session_state["filters"] = webui.sidebar()
-page.run()
+router.configure()
+router.route()

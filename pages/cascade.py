@@ -2,31 +2,35 @@
 
 import streamlit as st
 
-from reach import charts, webui
+from reach import charts
+from reach.ui import frames
+from reach.ui.router import guard
+
+guard(__file__)
 
 TABLE_ROWS = 1000  # rows sent to the browser; the download has them all
 
-filters, scope, summary = webui.page_start("Cascade")
+filters, scope, summary = frames.page_start("Cascade")
 
 
 cols = st.columns(4)
 cols[0].metric(
     "Cascade multiplier",
-    webui.rate(summary.cascade_multiplier),
+    frames.rate(summary.cascade_multiplier),
     border=True,
     help="People reached through cascades per person reached directly.",
 )
 cols[1].metric(
     "Activation rate",
-    webui.rate(summary.activation_rate, pct=True),
+    frames.rate(summary.activation_rate, pct=True),
     border=True,
     help="Share of trainees of events with step-downs who trained at one of them.",
 )
 cols[2].metric("Step-down events", f"{summary.step_down_events:,}", border=True)
 cols[3].metric("Reached through cascades", f"{summary.cascade_reach:,}", border=True)  # fmt: skip
 
-levels = webui.metric("cascade_levels", filters)
-webui.chart(
+levels = frames.metric("cascade_levels", filters)
+frames.chart(
     charts.cascade_sankey(levels, f"People reached at each cascade level, per program — {scope}"),
     levels,
     "cascade-levels",
@@ -40,7 +44,7 @@ if headcount_people:
     )
 
 st.subheader("Per program")
-programs = webui.metric("cascade_by_program", filters)
+programs = frames.metric("cascade_by_program", filters)
 st.dataframe(
     programs[
         ["program", "direct_reach", "cascade_reach", "cascade_multiplier", "activation_rate",
@@ -60,10 +64,10 @@ st.dataframe(
         "headcount_step_downs": "…of which headcount only",
     },
 )  # fmt: skip
-webui.download(programs, "cascade-programs", "Download per-program table (CSV)")
+frames.download(programs, "cascade-programs", "Download per-program table (CSV)")
 
 st.subheader("Step-down events")
-steps = webui.metric("step_downs", filters)
+steps = frames.metric("step_downs", filters)
 if steps.empty:
     st.info("No step-down events in this scope.")
 else:
@@ -73,6 +77,6 @@ else:
         steps.head(TABLE_ROWS),
         hide_index=True,
         width="stretch",
-        column_config=webui.EVENT_COLUMNS,
+        column_config=frames.EVENT_COLUMNS,
     )
-    webui.download(steps, "step-downs", "Download step-down events (CSV)")
+    frames.download(steps, "step-downs", "Download step-down events (CSV)")

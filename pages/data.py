@@ -3,9 +3,13 @@
 import pandas as pd
 import streamlit as st
 
-from reach import history, mapping, store, upload, webui
+from reach import history, mapping, store, upload
 from reach.contract import SPECS
 from reach.export import safe_csv
+from reach.ui import auth, frames, session
+from reach.ui.router import guard
+
+guard(__file__)
 
 st.title("Data")
 limit = upload.max_upload_mb()
@@ -29,7 +33,7 @@ for col, kind in zip(st.columns(3), upload.KINDS, strict=True):
         if file is None:
             continue
         data = file.getvalue()
-        up = webui.open_upload(kind, file.name, data, st.session_state.get(f"sheet_{kind}"))
+        up = session.open_upload(kind, file.name, data, st.session_state.get(f"sheet_{kind}"))
         if up.sheets and len(up.sheets) > 1:
             st.selectbox("Sheet", up.sheets, key=f"sheet_{kind}")
         if up.error:
@@ -42,7 +46,8 @@ if not uploads:
 
 # 2. Column mapping -------------------------------------------------------------------------
 chosen: dict[str, dict[str, str]] = {}
-saved_maps = webui.cached_plain("saved_mappings", webui.stamp())
+refusals: list[str] = []
+saved_maps = session.plain("saved_mappings")
 for kind, up in uploads.items():
     with st.expander(f"Columns of {up.name}", expanded=up.needs_mapping):
         options = [mapping.IGNORE, *SPECS[kind].columns]
@@ -69,18 +74,35 @@ for kind, up in uploads.items():
             key=f"map_{kind}_{up.sha256[:12]}",
         )
         chosen[kind] = dict(zip(edited["column in file"], edited["maps to"], strict=True))
+        refused_headers, why = mapping.refused(chosen[kind], kind)
         name_col, button_col = st.columns([3, 1])
         map_name = name_col.text_input(
             "Save this mapping as", placeholder="e.g. KoBo participants form",
             key=f"map_name_{kind}",
         )  # fmt: skip
         button_col.write("")
-        if button_col.button("Save mapping", key=f"save_map_{kind}", disabled=not map_name):
+        if button_col.button(
+            "Save mapping", key=f"save_map_{kind}", disabled=not map_name or bool(refused_headers)
+        ):
             try:
-                webui.save_mapping(map_name.strip(), kind, chosen[kind])
+                session.save_mapping(map_name.strip(), kind, chosen[kind])
                 st.success(f"Mapping '{map_name.strip()}' saved.")
             except store.StoreBusy as exc:
                 st.error(str(exc))
+    # Outside the expander, so they show even when it is closed. Headers only, never values.
+    if refused_headers:
+        refusals.append(why)
+        st.error(f"{up.name}: {why}")
+    dropped = [h for h in mapping.identifying(up.headers, kind) if h not in refused_headers]
+    if dropped:
+        listed, one = ", ".join(f"'{h}'" for h in dropped), len(dropped) == 1
+        st.info(
+            f"{up.name}: {listed} {'holds' if one else 'hold'} people's names or contact "
+            f"details. {'This column' if one else 'These columns'} will be dropped and not stored."
+        )
+# A column of names mapped to a contract column would store them: no check, no commit.
+if refusals:
+    st.stop()
 
 # 3 and 4. Validation report and preview ----------------------------------------------------
 committed = st.session_state.get("committed")
@@ -105,7 +127,7 @@ elif uploads:
         uploads[k].source(chosen.get(k)) if k in uploads else None for k in upload.KINDS
     )
     try:
-        result = webui.preview(sources, mode == "replace")
+        result = session.preview(sources, mode == "replace")
     except store.StoreBusy as exc:
         st.error(str(exc))
         st.stop()
@@ -150,7 +172,7 @@ elif uploads:
             ("female_share", "Female share"),
         ]:
             shown = (
-                (lambda v: webui.rate(v, pct=True))
+                (lambda v: frames.rate(v, pct=True))
                 if key == "female_share"
                 else (lambda v: "–" if v is None else f"{v:,}")
             )
@@ -165,13 +187,18 @@ elif uploads:
         # 5. Commit ---------------------------------------------------------------------------
         if st.button("Commit", type="primary", key="commit"):
             try:
-                done = store.load_sources(webui.store_path(), *sources, replace=(mode == "replace"))
+                done = store.load_sources(
+                    session.store_path(), *sources, replace=(mode == "replace"),
+                    actor=frames.viewer().name,
+                )  # fmt: skip
             except store.StoreBusy as exc:
                 st.error(str(exc))
             except Exception as exc:  # noqa: BLE001 - a sentence, never a traceback
                 st.error(f"The commit failed ({type(exc).__name__}); the store is unchanged.")
             else:
                 if done.applied:
+                    names = ", ".join(u.name for u in uploads.values())
+                    auth.audit("load", f"load {done.load_id} ({mode}) from {names}")
                     st.session_state["committed"] = {
                         "files": [u.sha256 for u in uploads.values()],
                         "counts": done.counts,
@@ -186,25 +213,33 @@ elif uploads:
 
 # 6. History and undo -----------------------------------------------------------------------
 st.subheader("Load history")
-version = webui.stamp()
-loads = webui.cached_plain("load_history", version)
+loads = session.plain("load_history")
 if loads.empty:
     st.caption("No loads yet.")
 else:
     st.dataframe(loads, hide_index=True, width="stretch")
-undo_id = webui.cached_plain("undoable_load", version)
+undo_id = session.plain("undoable_load")
 if undo_id is not None:
     sure = st.checkbox(f"Yes, undo load {undo_id} and restore the store as it was before it.",
                        key="undo_sure")  # fmt: skip
-    if st.button("Undo last load", disabled=not sure, key="undo"):
+    if st.button(f"Undo load {undo_id}", disabled=not sure, key="undo"):
         try:
-            undone = history.undo_last(webui.store_path())
+            # Undo exactly the load that was confirmed: if another load has come since,
+            # nothing is undone.
+            undone = history.undo_last(session.store_path(), expected=undo_id)
         except store.StoreBusy as exc:
             st.error(str(exc))
         else:
-            st.session_state.pop("committed", None)
-            st.session_state["undone"] = undone
-            st.rerun()
+            if undone is None:
+                st.error(
+                    f"Load {undo_id} is no longer the last load (another load came since), "
+                    "so nothing was undone. Check the history and try again."
+                )
+            else:
+                auth.audit("undo", f"load {undone}")
+                st.session_state.pop("committed", None)
+                st.session_state["undone"] = undone
+                st.rerun()
 if st.session_state.get("undone"):
     st.success(f"Load {st.session_state['undone']} was undone.")
 
@@ -212,9 +247,9 @@ if st.session_state.get("undone"):
 st.subheader("Export the current data")
 st.caption("The three files in the contract's format. Text cells that a spreadsheet would run as "
            "a formula are prefixed with '.")  # fmt: skip
-files = webui.cached_plain("export_files", version)
+files = session.plain("export_files")
 for col, (name, frame) in zip(st.columns(3), files.items(), strict=True):
     col.download_button(
         f"{name} ({len(frame):,} rows)", data=safe_csv(frame), file_name=name, mime="text/csv",
-        key=f"export-{name}",
+        key=f"export-{name}", on_click=auth.audit, args=("export", name),
     )  # fmt: skip

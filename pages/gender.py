@@ -2,14 +2,18 @@
 
 import streamlit as st
 
-from reach import charts, metrics, webui
+from reach import charts, metrics
+from reach.ui import frames
+from reach.ui.router import guard
+
+guard(__file__)
 
 TABLE_ROWS = 500  # rows sent to the browser; the download has them all
 
-filters, scope, summary = webui.page_start("Gender balance")
+filters, scope, summary = frames.page_start("Gender balance")
 
 # One query gives every grouping on this page; the charts take slices of it.
-groups = webui.metric("gender_groups", filters, grain="year")
+groups = frames.metric("gender_groups", filters, grain="year")
 breakdown = metrics.breakdown_of(groups)
 parity = metrics.parity(breakdown)
 cols = st.columns(4)
@@ -36,7 +40,7 @@ undisclosed = summary.gender["undisclosed"]
 cols[3].metric("Undisclosed, people reached", f"{undisclosed:,}", border=True,
                help="No gender given (or a headcount without a split); never dropped.")  # fmt: skip
 
-webui.chart(
+frames.chart(
     charts.gender_bars(
         breakdown, "group", f"Gender of people reached and of trainers — {scope}", percent=True
     ),
@@ -48,9 +52,9 @@ grain = (
     st.segmented_control("Group by", ["quarter", "year"], default="year", key="gender_grain")
     or "year"
 )
-periods = groups if grain == "year" else webui.metric("gender_groups", filters, grain=grain)
+periods = groups if grain == "year" else frames.metric("gender_groups", filters, grain=grain)
 over_time = metrics.gender_slice(periods, "period")
-webui.chart(
+frames.chart(
     charts.gender_periods(over_time, f"People reached by gender per {grain} — {scope}", grain),
     over_time,
     "gender-over-time",
@@ -59,14 +63,14 @@ webui.chart(
 left, right = st.columns(2)
 with left:
     by_country = metrics.gender_slice(groups, "country")
-    webui.chart(
+    frames.chart(
         charts.gender_bars(by_country, "group", f"Gender by event country — {scope}", True),
         by_country,
         "gender-countries",
     )
 with right:
     by_program = metrics.gender_slice(groups, "program")
-    webui.chart(
+    frames.chart(
         charts.gender_bars(by_program, "group", f"Gender by program — {scope}", True),
         by_program,
         "gender-programs",
@@ -79,10 +83,10 @@ threshold = (
     )
     / 100
 )
-events = webui.metric("event_gender", filters, threshold=threshold)
+events = frames.metric("event_gender", filters, threshold=threshold)
 flagged = events[events["below_threshold"]].sort_values("female_share")
 bands = metrics.share_histogram(events, threshold)
-webui.chart(
+frames.chart(
     charts.share_histogram(
         bands, threshold, f"Events by women's share (flagged below {threshold:.0%}) — {scope}"
     ),
@@ -102,6 +106,6 @@ if not flagged.empty:
                "other", "undisclosed", "female_share", "source"]],
         hide_index=True,
         width="stretch",
-        column_config=webui.EVENT_COLUMNS,
+        column_config=frames.EVENT_COLUMNS,
     )  # fmt: skip
-    webui.download(flagged, "events-below-threshold", "Download flagged events (CSV)")
+    frames.download(flagged, "events-below-threshold", "Download flagged events (CSV)")

@@ -2,6 +2,10 @@
 
 import streamlit as st
 
+from reach.ui.router import guard
+
+guard(__file__)
+
 st.title("Methodology")
 st.markdown(
     """

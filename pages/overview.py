@@ -2,13 +2,17 @@
 
 import streamlit as st
 
-from reach import charts, metrics, webui
+from reach import charts, metrics
+from reach.ui import frames, session
+from reach.ui.router import guard
 
-filters, scope, now = webui.page_start("How far the programs reach")
+guard(__file__)
 
-opts = webui.cached_plain("options", webui.stamp())
+filters, scope, now = frames.page_start("How far the programs reach")
+
+opts = session.options(frames.viewer().programs)
 before_filters = metrics.previous_period(filters, opts["first_date"], opts["last_date"])
-before = webui.metric("summary", before_filters) if before_filters else None
+before = frames.metric("summary", before_filters) if before_filters else None
 
 
 def delta(attr: str, pct: bool = False):
@@ -31,9 +35,9 @@ tiles = [
     ("Events", f"{now.events:,}", delta("events"), "Events in scope."),
     ("Countries", f"{now.countries_reached:,}", delta("countries_reached"),
      "Countries where events in scope were held."),
-    ("Female share", webui.rate(now.female_share, pct=True), delta("female_share", pct=True),
+    ("Female share", frames.rate(now.female_share, pct=True), delta("female_share", pct=True),
      "female / (female + male + other); undisclosed left out."),
-    ("Cascade multiplier", webui.rate(now.cascade_multiplier), None,
+    ("Cascade multiplier", frames.rate(now.cascade_multiplier), None,
      "Cascade reach per person reached directly."),
 ]  # fmt: skip
 if before is not None and before_filters is not None:
@@ -49,22 +53,22 @@ for row in (tiles[:4], tiles[4:]):
 
 left, right = st.columns(2)
 with left:
-    over_time = webui.metric("reach_over_time", filters, grain="month")
-    webui.chart(
+    over_time = frames.metric("reach_over_time", filters, grain="month")
+    frames.chart(
         charts.cumulative_reach(over_time, f"Unique people reached over time — {scope}"),
         over_time,
         "cumulative-reach",
     )
 with right:
-    countries = webui.metric("by_country", filters)
-    webui.chart(
+    countries = frames.metric("by_country", filters)
+    frames.chart(
         charts.country_map(countries, f"People reached by event country — {scope}"),
         countries,
         "countries",
     )
 
-programs = webui.metric("by_group", filters, dim="program").head(10)
-webui.chart(
+programs = frames.metric("by_group", filters, dim="program").head(10)
+frames.chart(
     charts.ranked_bar(
         programs, "group", "people_reached", f"Top programs by people reached — {scope}",
         "People reached",

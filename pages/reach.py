@@ -2,11 +2,15 @@
 
 import streamlit as st
 
-from reach import charts, webui
+from reach import charts
+from reach.ui import frames
+from reach.ui.router import guard
+
+guard(__file__)
 
 TABLE_ROWS = 1000  # rows sent to the browser; the download has them all
 
-filters, scope, _ = webui.page_start("Reach")
+filters, scope, _ = frames.page_start("Reach")
 
 grain = (
     st.segmented_control(
@@ -14,11 +18,11 @@ grain = (
     )
     or "quarter"
 )
-over_time = webui.metric("reach_over_time", filters, grain=grain)
+over_time = frames.metric("reach_over_time", filters, grain=grain)
 
 left, right = st.columns(2)
 with left:
-    webui.chart(
+    frames.chart(
         charts.period_lines(
             over_time,
             {"unique_people": "Unique people", "attendances": "Attendances"},
@@ -29,7 +33,7 @@ with left:
         "people-vs-attendances",
     )
 with right:
-    webui.chart(
+    frames.chart(
         charts.stacked_periods(
             over_time,
             {"new_people": "New", "returning_people": "Returning"},
@@ -45,10 +49,10 @@ st.caption(
 )
 
 st.subheader("Where")
-countries = webui.metric("by_country", filters)
+countries = frames.metric("by_country", filters)
 left, right = st.columns(2)
 with left:
-    webui.chart(
+    frames.chart(
         charts.country_map(countries, f"People reached by event country — {scope}"),
         countries,
         "reach-map",
@@ -57,7 +61,7 @@ with right:
     per_capita = st.toggle("Per 100,000 inhabitants", key="per_capita")
     value = "per_100k" if per_capita else "people_reached"
     shown = countries.dropna(subset=[value]) if per_capita else countries
-    webui.chart(
+    frames.chart(
         charts.ranked_bar(
             shown.assign(per_100k=shown["per_100k"].round(2)),
             "country",
@@ -74,28 +78,28 @@ st.caption("A person who attended events in two countries counts in each.")
 st.subheader("Programs and event types")
 left, right = st.columns(2)
 with left:
-    programs = webui.metric("by_group", filters, dim="program")
-    webui.chart(
+    programs = frames.metric("by_group", filters, dim="program")
+    frames.chart(
         charts.reach_split(programs, "group", f"People reached by program — {scope}"),
         programs,
         "reach-programs",
     )
 with right:
-    types = webui.metric("by_group", filters, dim="event_type")
-    webui.chart(
+    types = frames.metric("by_group", filters, dim="event_type")
+    frames.chart(
         charts.reach_split(types, "group", f"People reached by event type — {scope}"),
         types,
         "reach-types",
     )
 
 st.subheader("Events")
-events = webui.metric("events_table", filters)
+events = frames.metric("events_table", filters)
 if len(events) > TABLE_ROWS:
     st.caption(f"The {TABLE_ROWS:,} latest of {len(events):,} events; download for all.")
 st.dataframe(
     events.head(TABLE_ROWS),
     hide_index=True,
     width="stretch",
-    column_config=webui.EVENT_COLUMNS,
+    column_config=frames.EVENT_COLUMNS,
 )
-webui.download(events, "events", "Download events (CSV)")
+frames.download(events, "events", "Download events (CSV)")

@@ -48,16 +48,21 @@ def empty_db(tmp_path, monkeypatch):
 
 
 def test_every_file_in_pages_is_routed():
-    router = (ROOT / "dashboard.py").read_text(encoding="utf-8")
+    router = (ROOT / "src" / "reach" / "ui" / "router.py").read_text(encoding="utf-8")
     assert PAGES and all(f'"{page}"' in router for page in PAGES)
 
 
-@pytest.mark.parametrize("page", PAGES)
+ORGANISATION_PAGES = [p for p in PAGES if not p.startswith("pages/donor_")]
+
+
+@pytest.mark.parametrize("page", ORGANISATION_PAGES)
 @pytest.mark.parametrize("db", ["sample_db", "empty_db"])
-def test_every_page_renders_without_exception(request, page, db):
+def test_every_page_renders_without_exception_in_open_mode(request, page, db):
     path = request.getfixturevalue(db)
     at = app(path)
     at.run()
+    if page in ("pages/accounts.py", "pages/audit.py"):
+        return  # admin pages: open mode acts as analyst (tests/test_roles.py covers them)
     at.switch_page(page)
     at.run()
     assert not at.exception, at.exception

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from reach import store
+from reach import mapping, store
 from reach.cli import main
 
+from .test_identifiers import every_cell
 from .test_metrics import EVENTS, PARTICIPANTS
 from .test_store import dump
 from .test_upload import xlsx
@@ -166,3 +167,61 @@ def test_undo_restores_the_exact_previous_numbers(db, capsys):
     assert summary_json(db, capsys) == before
     history = at.dataframe[-1].value
     assert history["undone at (UTC)"].notna().tolist() == [True, False]
+
+
+def page_text(at: AppTest) -> str:
+    """Everything the page shows as text: notes, messages and tables."""
+    parts = [e.value for kind in ("markdown", "caption", "info", "warning", "error", "success")
+             for e in getattr(at, kind)]  # fmt: skip
+    parts += [d.value.to_csv() for d in at.dataframe]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_a_names_column_mapped_to_participant_id_is_refused_and_offers_no_commit(db):
+    with store.connect(db) as con:
+        saved = {"ФИО": "participant_id", "Мероприятие": "event_id", "Пол": "gender"}
+        mapping.save(con, "Names form", "participants", saved)
+    before = dump(db)
+    at = data_page()
+    names = "ФИО,Мероприятие,Пол\nСекербаева Жанар,E1,ж\nAigerim Sadykova,E1,f\n".encode()
+    upload(at, "participants", "names.csv", names)
+    # The proposal leaves ФИО out, and says so.
+    assert any("'ФИО' holds people's names" in i.value and "dropped and not stored" in i.value
+               for i in at.info)  # fmt: skip
+    at.selectbox(key="use_map_participants").set_value("Names form").run()
+    assert not at.exception
+    refusal = "names.csv: 'ФИО' (mapped to participant_id) holds people's names or contact details"
+    assert any(refusal in e.value and "Names must never become IDs" in e.value for e in at.error)
+    assert not [b for b in at.button if b.key == "commit"]
+    assert "Errors" not in tiles(at)  # stopped before the check and the preview
+    assert not [b for b in at.button if b.key == "save_map_participants" and not b.disabled]
+    text = page_text(at)
+    assert "Жанар" not in text and "Sadykova" not in text
+    assert dump(db) == before
+
+
+def test_identifying_columns_are_noted_dropped_on_commit_and_never_stored(db):
+    at = data_page()
+    people = (
+        "participant_id,event_id,ФИО,gender,Телефон\n"
+        "q1,E1,Секербаева Жанар,ж,+77011234567\nq2,E1,Aigerim Sadykova,f,+77017654321\n"
+    ).encode()
+    upload(at, "participants", "with-names.csv", people)
+    note = (
+        "with-names.csv: 'ФИО', 'Телефон' hold people's names or contact details. These columns "
+        "will be dropped and not stored."
+    )
+    assert note in [i.value for i in at.info]
+    assert (tiles(at)["Errors"], tiles(at)["Warnings"]) == ("0", "2")
+    report = next(d.value for d in at.dataframe if "message" in d.value.columns)
+    assert list(report["column"]) == ["ФИО", "Телефон"] and report["value"].isna().all()
+    at.button(key="commit").click().run()
+    assert any("Load 2 committed" in s.value for s in at.success)
+    text = page_text(at)
+    with store.connect(db, read_only=True) as con:
+        assert con.execute(
+            "select count(*) from participants where event_id = 'E1'"
+        ).fetchone() == (2,)
+        text += every_cell(con)
+    for secret in ("Жанар", "Sadykova", "7011234567", "7017654321"):
+        assert secret not in text

@@ -272,3 +272,114 @@ def cascade_sankey(levels: pd.DataFrame, title: str) -> go.Figure:
     )
     fig.update_layout(height=max(320, 70 * levels["program"].nunique() + 120))
     return _style(fig, title)
+
+
+# Donor charts: published counts (nullable, NA = "<8"). A suppressed count draws no bar and
+# says "<8" in its label and hover; nothing on a donor chart shows an exact small number.
+
+
+def _published_labels(values: pd.Series) -> list[str]:
+    from . import disclosure
+
+    return [disclosure.text(None if pd.isna(v) else int(v)) for v in values]
+
+
+def published_bar(df: pd.DataFrame, label: str, value: str, title: str, name: str) -> go.Figure:
+    """A horizontal bar per row of published counts, largest on top, '<8' where suppressed."""
+    data = df.copy()
+    data["_label"] = _published_labels(data[value])
+    data["_value"] = pd.to_numeric(data[value], errors="coerce").astype("float64").fillna(0)
+    data = data.sort_values("_value")
+    fig = go.Figure(
+        go.Bar(
+            x=data["_value"], y=data[label], orientation="h", text=data["_label"],
+            textposition="auto", marker_color=ACCENT, customdata=data["_label"],
+            hovertemplate="%{y}: %{customdata}<extra></extra>",
+        )
+    )  # fmt: skip
+    fig.update_layout(height=max(260, 60 + 40 * len(data)), xaxis_title=name)
+    fig.update_yaxes(type="category")
+    return _style(fig, title)
+
+
+def published_stack(
+    df: pd.DataFrame, x: str, series: dict[str, str], title: str, horizontal: bool = False
+) -> go.Figure:
+    """Stacked bars of published counts per category (periods, programs), one per series."""
+    fig = go.Figure()
+    for (column, name), colour in zip(series.items(), [ACCENT, SECOND, "#E69F00"], strict=False):
+        labels = _published_labels(df[column])
+        values = pd.to_numeric(df[column], errors="coerce").astype("float64").fillna(0)
+        axis = {"x": values, "y": df[x]} if horizontal else {"x": df[x], "y": values}
+        fig.add_bar(
+            name=name, orientation="h" if horizontal else "v", marker_color=colour,
+            customdata=labels, text=labels, textposition="inside",
+            hovertemplate=("%{y}" if horizontal else "%{x}") + f"<br>{name}: %{{customdata}}"
+            "<extra></extra>", **axis,
+        )  # fmt: skip
+    fig.update_layout(barmode="stack")
+    if horizontal:
+        fig.update_layout(height=max(260, 80 + 40 * len(df)))
+        fig.update_yaxes(type="category")
+    else:
+        fig.update_xaxes(type="category")
+    return _style(fig, title)
+
+
+def published_gender(df: pd.DataFrame, title: str) -> go.Figure:
+    """People by gender per group as shares of the published counts; '<8' where suppressed."""
+    fig = go.Figure()
+    groups = list(dict.fromkeys(df["group"]))
+    for gender in GENDER_ORDER:
+        rows = df[df["gender"] == gender].set_index("group").reindex(groups)
+        counts = pd.to_numeric(rows["people"], errors="coerce").astype("float64")
+        totals = (
+            df.assign(p=pd.to_numeric(df["people"], errors="coerce").astype("float64"))
+            .groupby("group", sort=False)["p"]
+            .sum(min_count=1)
+            .reindex(groups)
+        )
+        # A group with any suppressed count gets no shares: they would not add up honestly.
+        complete = df.groupby("group", sort=False)["people"].apply(lambda s: s.notna().all())
+        share = (counts / totals).where(complete.reindex(groups).fillna(False).astype(bool))
+        labels = _published_labels(rows["people"])
+        fig.add_bar(
+            name=gender, y=groups, x=share.fillna(0), orientation="h",
+            marker_color=GENDER_COLORS[gender], customdata=labels,
+            hovertemplate="%{y}<br>" + gender + ": %{customdata} people<extra></extra>",
+        )  # fmt: skip
+    fig.update_layout(barmode="stack", height=max(240, 90 + 36 * len(groups)))
+    fig.update_xaxes(
+        tickformat=".0%", range=[0, 1], title="Share of people (groups with a <8 count are blank)"
+    )
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=groups[::-1])
+    return _style(fig, title)
+
+
+def published_map(df: pd.DataFrame, title: str) -> go.Figure:
+    """Published people reached per event country on the offline map; '<8' in the hover."""
+    data = df.copy()
+    data["label"] = _published_labels(data["people_reached"])
+    data["people"] = pd.to_numeric(data["people_reached"], errors="coerce").astype("float64")
+    data["shown"] = data["people"].fillna(0)
+    fig = px.choropleth_map(
+        data,
+        geojson=world_geojson(),
+        locations="country_code",
+        color="shown",
+        hover_name="country",
+        custom_data=["label", "events"],
+        color_continuous_scale="Blues",
+        range_color=(0, max(float(data["shown"].max()), 1.0)) if len(data) else None,
+        map_style="white-bg",
+        center={"lat": 44, "lon": 68},
+        zoom=2.0,
+        opacity=0.85,
+        labels={"shown": "People reached"},
+    )
+    fig.update_traces(
+        hovertemplate="%{hovertext}<br>People reached: %{customdata[0]}"
+        "<br>Events: %{customdata[1]:,}<extra></extra>"
+    )
+    fig.update_layout(height=420)
+    return _style(fig, title)

@@ -1,4 +1,4 @@
-"""The command line: python -m reach validate | load | summary | demo."""
+"""The command line: python -m reach validate | load | summary | demo | accounts | backup."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import demo, metrics, normalize, store
+from . import cli_accounts, demo, donor, extract, metrics, normalize, store
 from .metrics import Filters, Summary
 from .validate import validate_dir
 
@@ -25,6 +25,15 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date in YYYY-MM-DD form") from exc
+
+
+def _year(text: str) -> int:
+    if not (text.isdigit() and len(text) == 4):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a year in YYYY form")
+    return int(text)
+
+
+DB_HELP = "store file (default $REACH_DB or data/reach.duckdb)"
 
 
 def _folder(text: str) -> Path:
@@ -58,7 +67,30 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--type", action="append", default=[], metavar="TYPE", dest="event_type")
     p.add_argument("--from", type=_date, dest="date_from", metavar="YYYY-MM-DD")
     p.add_argument("--to", type=_date, dest="date_to", metavar="YYYY-MM-DD")
+    p.add_argument(
+        "--year",
+        type=_year,
+        action="append",
+        default=[],
+        metavar="YYYY",
+        help="events that started in this year (the donor audience's period)",
+    )
+    p.add_argument(
+        "--audience",
+        choices=("organisation", "donor"),
+        default="organisation",
+        help="donor: the disclosure-controlled numbers a donor sees",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object")
+
+    cli_accounts.add_parser(sub, DB_HELP)
+
+    p = sub.add_parser("backup", help="copy the store and the accounts into DIR (app may run)")
+    p.add_argument("dir", type=Path)
+    p.add_argument("--db", type=Path, help=DB_HELP)
+    p = sub.add_parser("restore", help="put a backup made by `backup` back in place")
+    p.add_argument("dir", type=_folder)
+    p.add_argument("--db", type=Path, help=DB_HELP)
 
     p = sub.add_parser("demo", help="write a synthetic dataset in the contract's format")
     p.add_argument("out_dir", type=Path)
@@ -87,10 +119,17 @@ def _cmd_load(args: argparse.Namespace) -> int:
     if not _has_files(args.dir):
         return EXIT_ERRORS
     path = args.db or store.default_path()
-    result = store.load_dir(path, args.dir, replace=args.replace)
+    who = cli_accounts.actor()
+    result = store.load_dir(path, args.dir, replace=args.replace, actor=who)
     print(result.to_text())
     if result.applied:
         print(f"Store: {path}")
+        from . import accounts
+
+        accounts.audit(
+            accounts.default_path(path), who, "load",
+            f"load {result.load_id} ({result.mode}) from {args.dir}",
+        )  # fmt: skip
     return EXIT_OK if result.applied else EXIT_ERRORS
 
 
@@ -109,12 +148,33 @@ def _filters(args: argparse.Namespace) -> Filters:
         types.append(etype)
     if args.date_from and args.date_to and args.date_from > args.date_to:
         raise UsageError("--from is after --to")
+    date_from, date_to = args.date_from, args.date_to
+    if args.year:
+        if len(args.year) > 1 or date_from or date_to:
+            raise UsageError("give one --year, or --from/--to, not both")
+        date_from, date_to = dt.date(args.year[0], 1, 1), dt.date(args.year[0], 12, 31)
     return Filters(
         programs=tuple(args.program),
         countries=tuple(countries),
         event_types=tuple(types),
-        date_from=args.date_from,
-        date_to=args.date_to,
+        date_from=date_from,
+        date_to=date_to,
+    )
+
+
+def _donor_filters(args: argparse.Namespace, filters: Filters) -> extract.DonorFilters:
+    """The donor audience's filters: one whole year, one program, country, type, or all."""
+    if args.date_from or args.date_to:
+        raise UsageError("--audience donor takes --year, not --from/--to")
+    for name, values in (("--program", filters.programs), ("--country", filters.countries),
+                         ("--type", filters.event_types)):  # fmt: skip
+        if len(values) > 1:
+            raise UsageError(f"--audience donor takes at most one {name}")
+    return extract.DonorFilters(
+        year=str(args.year[0]) if args.year else None,
+        program=filters.programs[0] if filters.programs else None,
+        country=filters.countries[0] if filters.countries else None,
+        event_type=filters.event_types[0] if filters.event_types else None,
     )
 
 
@@ -157,6 +217,8 @@ def _table(s: Summary, source: str, filters: Filters) -> str:
 
 def _cmd_summary(args: argparse.Namespace) -> int:
     filters = _filters(args)
+    if args.audience == "donor":
+        return _donor_summary(args, _donor_filters(args, filters))
     if args.data:
         if not _has_files(args.data):
             return EXIT_ERRORS
@@ -176,6 +238,76 @@ def _cmd_summary(args: argparse.Namespace) -> int:
         return _print_summary(metrics.summary(con, filters), source, filters, args.json)
     finally:
         con.close()
+
+
+def _donor_summary(args: argparse.Namespace, f: extract.DonorFilters) -> int:
+    """The disclosure-controlled numbers, read from the published extract only."""
+    if args.data:
+        if not _has_files(args.data):
+            return EXIT_ERRORS
+        con, result = store.load_memory(args.data)
+        if not result.applied:
+            con.close()
+            print(result.report.to_text(), file=sys.stderr)
+            return EXIT_ERRORS
+        source = f"files in {args.data}"
+    else:
+        path = args.db or store.default_path()
+        con = store.published_snapshot(path)
+        source = f"store {path}"
+    try:
+        published = donor.summary(con, f)
+    finally:
+        con.close()
+    if args.json:
+        print(json.dumps(published.as_dict(), ensure_ascii=False))
+        return EXIT_OK
+    d = published.as_dict()
+    pct = lambda v: "—" if v is None else f"{v:.0%}"  # noqa: E731 - one line, one use
+    rows = [
+        ("People reached", d["people_reached"]), ("  direct", d["direct_reach"]),
+        ("  through cascades", d["cascade_reach"]), ("Events", d["events"]),
+        ("  step-down events", d["step_down_events"]), ("Trainers", d["trainers"]),
+        ("Countries reached", d["countries_reached"]),
+        ("Gender (f / m / other / undisclosed)", " / ".join(str(v) for v in d["gender"].values())),
+        ("Female share", pct(d["female_share"])),
+        ("Cascade multiplier", "—" if d["cascade_multiplier"] is None
+         else f"{d['cascade_multiplier']:.1f}"),
+        ("Activation rate", pct(d["activation_rate"])),
+    ]  # fmt: skip
+    width = max(len(k) for k, _ in rows)
+    print(f"Reach summary for donors: {source}\nScope: {f.describe()}\n"
+          "Counts of people are rounded to 5; 0 to 7 show as <8.\n")  # fmt: skip
+    print("\n".join(f"{k:<{width}}  {v if isinstance(v, str) else f'{v:,}':>14}" for k, v in rows))
+    return EXIT_OK
+
+
+def _cmd_backup(args: argparse.Namespace) -> int:
+    from . import accounts, backup
+
+    path = args.db or store.default_path()
+    try:
+        done = backup.backup(path, accounts.default_path(path), args.dir)
+    except backup.BackupError as exc:
+        print(f"ERROR   {exc}", file=sys.stderr)
+        return EXIT_ERRORS
+    accounts.audit(accounts.default_path(path), cli_accounts.actor(), "backup", str(args.dir))
+    print(f"Backup written to {args.dir}: {', '.join(done.get('files', []))}")
+    return EXIT_OK
+
+
+def _cmd_restore(args: argparse.Namespace) -> int:
+    from . import accounts, backup
+
+    path = args.db or store.default_path()
+    try:
+        backup.restore(args.dir, path, accounts.default_path(path))
+    except backup.BackupError as exc:
+        print(f"ERROR   {exc}", file=sys.stderr)
+        return EXIT_ERRORS
+    accounts.audit(accounts.default_path(path), cli_accounts.actor(), "restore", str(args.dir))
+    print(f"Restored the store and the accounts from {args.dir}.")
+    return EXIT_OK
 
 
 def _print_summary(summary: Summary, source: str, filters: Filters, as_json: bool) -> int:
@@ -202,6 +334,9 @@ COMMANDS = {
     "load": _cmd_load,
     "summary": _cmd_summary,
     "demo": _cmd_demo,
+    "accounts": cli_accounts.run,
+    "backup": _cmd_backup,
+    "restore": _cmd_restore,
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 EVENT_TYPES = (
@@ -115,3 +116,58 @@ EVENT_TYPE_SPELLINGS: dict[str, str] = {
 }
 
 DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y")
+
+# Columns of participants.csv that say who a person is or how to reach them. Reach never
+# stores them: they are dropped on the way in (with a warning naming the header, never a value)
+# and can never be mapped to a contract column. Headers are compared after identifying_key().
+# Words and phrases that identify wherever a word of the header starts with them, so word
+# endings count too ("Phone number", "Номер телефона", "ФИО участника", "Фамилии"):
+IDENTIFYING_WORDS = frozenset(
+    [
+        # names (English, Russian, Kazakh, Kyrgyz, Uzbek, Tajik)
+        "full name", "fullname", "first name", "firstname", "last name", "lastname",
+        "given name", "family name", "middle name", "surname", "patronymic",
+        "participant name", "participants name", "person name", "name of participant", "fio",
+        "фио", "ф и о", "фамили", "имя", "отчеств",
+        "аты жөні", "аты жөнi", "аты жони", "аты жөнү", "тегі", "әкесінің аты",
+        "атасынын аты", "familiya", "ism", "otasining ismi", "насаб",
+        # contact details
+        "phone", "tel", "mobile", "mob", "cell", "whatsapp", "e mail", "email", "mail",
+        "contact", "address", "телефон", "тел", "моб", "сотов", "почт", "пошта", "контакт",
+        "байланыс", "адрес", "мекенжай", "дарек", "manzil", "суроға",
+        # personal numbers (national ID, passport)
+        "iin", "иин", "инн", "пин", "passport", "паспорт", "national id",
+    ]
+)  # fmt: skip
+# Whole headers that identify in participants.csv but not elsewhere ("name" is an event's
+# title in events.csv and a country's name in countries.csv; "аты" alone is "name of").
+IDENTIFYING_HEADERS = frozenset(["name", "names", "person", "аты", "ном"])
+
+IDENTIFYING_REASON = (
+    "Names must never become IDs: they would be stored and exported. Use a pseudonymous code "
+    "(such as P001) as participant_id instead."
+)
+
+
+def identifying_key(header: str) -> str:
+    """A header folded for the identifying check: lower case, 'ё' as 'е', no quotes, and
+    other punctuation, spaces, '_' and '-' as single spaces ("Ф.И.О." → "ф и о")."""
+    text = header.replace("\ufeff", "").lower().replace("ё", "е")
+    text = re.sub(r"['\"’‘ʼʻ`]", "", text)
+    return re.sub(r"[\s_\-.:;,*()\[\]№#?!]+", " ", text).strip()
+
+
+def is_identifying(header: str, kind: str) -> bool:
+    """True when a column of this kind of file holds people's names or contact details.
+
+    Only participants.csv has such columns. A survey tool's group path ("personal/phone")
+    counts by each of its parts.
+    """
+    if kind != "participants":
+        return False
+    for part in identifying_key(header.replace("/", " / ")).split(" / "):
+        key = part.strip()
+        padded = f" {key}"
+        if key in IDENTIFYING_HEADERS or any(f" {w}" in padded for w in IDENTIFYING_WORDS):
+            return True
+    return False

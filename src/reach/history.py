@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from . import sqlfiles, store
+from . import extract, sqlfiles, store
 
 
 def undoable(con: duckdb.DuckDBPyConnection) -> int | None:
@@ -23,11 +23,15 @@ def undoable(con: duckdb.DuckDBPyConnection) -> int | None:
     return int(latest)
 
 
-def undo_last(path: Path | str) -> int | None:
-    """Restore the store exactly as it was before its last load; return that load's id."""
+def undo_last(path: Path | str, expected: int | None = None) -> int | None:
+    """Restore the store exactly as it was before its last load; return that load's id.
+
+    expected: the load the person confirmed; when another load has come since, nothing is
+    undone and None is returned.
+    """
     with store.connect(path) as con, store.WRITE_LOCK:
         load_id = undoable(con)
-        if load_id is None:
+        if load_id is None or (expected is not None and load_id != expected):
             return None
         con.execute("begin transaction")
         try:
@@ -39,6 +43,7 @@ def undo_last(path: Path | str) -> int | None:
             )
             con.execute("delete from meta where key = 'undo_load_id'")
             store.bump_version(con)  # so every cached number is recomputed
+            extract.rebuild(con)  # the donor extract follows in the same transaction
             con.execute("commit")
         except BaseException:
             con.execute("rollback")
@@ -52,18 +57,19 @@ def loads(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         """
         select load_id, loaded_at, mode, files, events_added, events_updated,
             participant_rows_added, participant_rows_removed, attendance_lists_replaced,
-            warnings, summary_before, summary_after, undone_at
+            warnings, summary_before, summary_after, undone_at, loaded_by
         from loads order by load_id desc
         """
     ).fetchall()
     out = []
-    for load_id, at, mode, files, ea, eu, pa, pr, lr, warnings, before, after, undone in rows:
+    for load_id, at, mode, files, ea, eu, pa, pr, lr, warnings, before, after, undone, by in rows:
         b = json.loads(before) if before else {}
         a = json.loads(after) if after else {}
         out.append(
             {
                 "load": load_id,
                 "loaded at (UTC)": at,
+                "by": by or "—",
                 "mode": mode,
                 "files": "; ".join(
                     f"{f['name']} ({f['size']:,} bytes, sha256 {f['sha256'][:12]}…)"

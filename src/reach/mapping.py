@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 
 from . import sqlfiles
-from .contract import SPECS
+from .contract import IDENTIFYING_REASON, SPECS, is_identifying
 
 IGNORE = "(ignore)"
 
@@ -68,7 +68,8 @@ def propose(headers: list[str], kind: str) -> dict[str, str]:
     proposal: dict[str, str] = {}
     taken: set[str] = set()
     for header in headers:
-        if header.strip().startswith("_"):
+        # Names and contact details are never proposed as anything: they are dropped.
+        if header.strip().startswith("_") or is_identifying(header, kind):
             proposal[header] = IGNORE
             continue
         column = lookup.get(_fold(header))
@@ -78,6 +79,29 @@ def propose(headers: list[str], kind: str) -> dict[str, str]:
         else:
             proposal[header] = IGNORE
     return proposal
+
+
+def identifying(headers: list[str], kind: str) -> list[str]:
+    """The headers that hold people's names or contact details: dropped, never stored."""
+    return [h for h in headers if is_identifying(h, kind)]
+
+
+def refused(mapping: dict[str, str], kind: str) -> tuple[list[str], str]:
+    """Identifying headers mapped to a contract column, and why that is refused ('' if none).
+
+    A column of names mapped to participant_id would store and export every name, so the
+    Data page offers no commit while this returns any header.
+    """
+    headers = [h for h, target in mapping.items() if target != IGNORE and is_identifying(h, kind)]
+    if not headers:
+        return [], ""
+    one = len(headers) == 1
+    what = ", ".join(f"'{h}' (mapped to {mapping[h]})" for h in headers)
+    return headers, (
+        f"{what} {'holds' if one else 'hold'} people's names or contact details and cannot be "
+        f"mapped to a contract column. {IDENTIFYING_REASON} Set {'it' if one else 'them'} to "
+        f"{IGNORE}: columns with names or contact details are dropped and not stored."
+    )
 
 
 def needs_mapping(headers: list[str], kind: str) -> bool:

@@ -36,6 +36,21 @@ class Filters:
         }
 
 
+# A program no event can have: an account scope that shares nothing with the filters
+# selects no event, rather than falling back to "every program".
+NO_PROGRAM = "\x00(outside this account's programs)"
+
+
+def within(filters: Filters, scope: tuple[str, ...]) -> Filters:
+    """The filters limited to an account's programs (empty scope: every program)."""
+    if not scope:
+        return filters
+    if not filters.programs:
+        return replace(filters, programs=tuple(sorted(scope)))
+    kept = tuple(p for p in filters.programs if p in scope)
+    return replace(filters, programs=kept or (NO_PROGRAM,))
+
+
 @dataclass(frozen=True)
 class Summary:
     """The headline numbers for one scope."""
@@ -288,24 +303,22 @@ def previous_period(filters: Filters, first: dt.date, last: dt.date) -> Filters 
     )
 
 
-def options(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
-    """What the filters can choose from: programs, countries, event types, date bounds."""
-    programs = [r[0] for r in con.execute(
-        "select distinct program from events where program is not null order by 1"
-    ).fetchall()]  # fmt: skip
-    countries = con.execute(
-        """
-        select e.country_code, coalesce(c.name, r.name, e.country_code)
-        from (select distinct country_code from events) as e
-        left join countries as c on c.country_code = e.country_code
-        left join country_reference as r on r.country_code = e.country_code
-        order by 2
-        """
-    ).fetchall()
-    types = [r[0] for r in con.execute(
-        "select distinct event_type from events order by 1"
-    ).fetchall()]  # fmt: skip
-    bounds = con.execute("select min(start_date), max(start_date) from events").fetchall()[0]
+def options(con: duckdb.DuckDBPyConnection, scope: tuple[str, ...] = ()) -> dict[str, Any]:
+    """What the filters can choose from within an account's programs (empty: all)."""
+    rows = sqlfiles.run(con, "filter_options", {"programs": list(scope)}).fetchall()
+    found: dict[str, list[Any]] = {"program": [], "country": [], "event_type": []}
+    names: dict[str, str] = {}
+    bounds: tuple[Any, Any] = (None, None)
+    for kind, value, label, first, last in rows:
+        if kind == "dates":
+            bounds = (first, last)
+        else:
+            found[kind].append(value)
+            if kind == "country":
+                names[value] = label
+    programs = found["program"]
+    countries = sorted(((c, names[c]) for c in found["country"]), key=lambda x: x[1])
+    types = found["event_type"]
     return {
         "programs": programs,
         "countries": dict(countries),

@@ -6,6 +6,7 @@ import csv
 import io
 import re
 import tempfile
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -176,21 +177,29 @@ def load_raw(
     csv_text: CsvText,
     table: str,
     rename: dict[str, str] | None = None,
+    drop: Collection[int] = (),
 ) -> list[str]:
     """Read the CSV into temp table `table` (all text, one row per record); return its columns.
 
+    drop: positions (from 0) of header columns to leave out: their cells are never put in a
+    table. Returns [] and creates nothing when every column is dropped.
     Row r of the table (rowid r) is row r + 2 of the file as a spreadsheet shows it.
     """
     names = header_names(csv_text, rename)
+    kept = [n for i, n in enumerate(names) if i not in drop]
+    if not kept:
+        return []
     target = f"create or replace temp table {quote_ident(table)} as "
     if not csv_text.has_rows:
-        cols = ", ".join(f"null::varchar as {quote_ident(n)}" for n in names)
+        cols = ", ".join(f"null::varchar as {quote_ident(n)}" for n in kept)
         con.execute(f"{target} select {cols} where false")
-        return names
+        return kept
     # No sniffing: the dialect is already known, and the sniffer guesses wrong on tiny files.
-    query = (
-        "select * from read_csv($path, header = true, auto_detect = false, columns = $columns, "
-        "delim = $delim, quote = '\"', escape = '\"'{extra})"
+    # Every column is declared so the file parses; only the kept ones are selected.
+    select = f"{target} select {', '.join(quote_ident(n) for n in kept)} from read_csv("
+    options = (
+        "$path, header = true, auto_detect = false, columns = $columns, delim = $delim, "
+        "quote = '\"', escape = '\"'"
     )
     params = {
         "path": str(csv_text.path),
@@ -198,17 +207,17 @@ def load_raw(
         "columns": dict.fromkeys(names, "VARCHAR"),
     }
     try:
-        con.execute(target + query.format(extra=""), params)
-        return names
+        con.execute(f"{select}{options})", params)
+        return kept
     except duckdb.Error as exc:
         _raise_if_too_wide(csv_text, exc)
     # Short rows (trailing empty cells cut off) are padded; that needs the serial reader.
     try:
-        con.execute(target + query.format(extra=", null_padding = true, parallel = false"), params)
+        con.execute(f"{select}{options}, null_padding = true, parallel = false)", params)
     except duckdb.Error as exc:
         _raise_if_too_wide(csv_text, exc)
         raise InputError(csv_text.name, f"could not be read as CSV: {_first(exc)}") from exc
-    return names
+    return kept
 
 
 def _raise_if_too_wide(csv_text: CsvText, exc: Exception) -> None:
@@ -224,5 +233,10 @@ def _raise_if_too_wide(csv_text: CsvText, exc: Exception) -> None:
 
 
 def _first(exc: Exception) -> str:
-    lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
+    # DuckDB quotes the offending line ("Original Line: ..."): cells, maybe names, never shown.
+    lines = [
+        ln.strip()
+        for ln in str(exc).splitlines()
+        if ln.strip() and not ln.strip().lower().startswith("original line")
+    ]
     return " ".join(lines[:2])[:300]

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import countries, metrics, sqlfiles
+from . import countries, extract, metrics, sqlfiles
 from .validate import Report, Source, sources_in, stage
 
 DEFAULT_DB = Path("data") / "reach.duckdb"
@@ -273,8 +273,12 @@ def load(
     countries_src: Source | None = None,
     replace: bool = False,
     require_events: bool = True,
+    actor: str | None = None,
 ) -> LoadResult:
-    """Validate the files, then merge (or replace) them into the store in one transaction."""
+    """Validate the files, then merge (or replace) them into the store in one transaction.
+
+    actor: who loads (an account name), kept in the load history.
+    """
     mode = "replace" if replace else "merge"
     with WRITE_LOCK:
         report = stage(
@@ -295,7 +299,7 @@ def load(
             load_id = bump_version(con)
             con.execute(
                 "insert into loads values ($id, $at, $mode, $files, $ea, $eu, $es, $pa, $pr, "
-                "$lr, $cl, $w, $before, $after, null)",
+                "$lr, $cl, $w, $before, $after, null, $by)",
                 {
                     "id": load_id,
                     "at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
@@ -311,8 +315,11 @@ def load(
                     "w": len(report.warnings),
                     "before": None if before is None else json.dumps(before),
                     "after": json.dumps(after),
+                    "by": actor,
                 },
             )
+            # The donor extract changes in the same transaction, so it never lags the store.
+            extract.rebuild(con)
             con.execute(
                 "insert or replace into meta values ('undo_load_id', $v)", {"v": str(load_id)}
             )
@@ -325,13 +332,15 @@ def load(
     return result
 
 
-def load_dir(path: Path | str, directory: Path, replace: bool = False) -> LoadResult:
+def load_dir(
+    path: Path | str, directory: Path, replace: bool = False, actor: str | None = None
+) -> LoadResult:
     """Load DIR's contract files into the store at `path` (created if missing)."""
     path = Path(path)
     existed = path.exists()
     path.parent.mkdir(parents=True, exist_ok=True)
     with connect(path) as con:
-        result = load(con, *sources_in(directory), replace=replace)
+        result = load(con, *sources_in(directory), replace=replace, actor=actor)
     if not result.applied and not existed:
         # A refused load into a new store leaves no store behind, as before.
         for leftover in (path, Path(f"{path}.wal")):
@@ -344,8 +353,15 @@ def ensure(path: Path | str, sample: Path = SAMPLE_DIR) -> None:
     path = Path(path)
     if path.exists():
         with connect(path, read_only=True) as con:
-            if is_initialised(con):
+            if is_initialised(con) and extract.has_extract(con):
                 return
+            stale = is_initialised(con)
+        if stale:
+            # A store written before the published extract existed: build it once.
+            with connect(path) as con:
+                init_schema(con)
+                extract.sync_scopes(con, [])
+            return
     path.parent.mkdir(parents=True, exist_ok=True)
     with connect(path) as con:
         # Another process may have filled it while we waited for the lock.
@@ -365,7 +381,7 @@ def load_memory(directory: Path) -> tuple[duckdb.DuckDBPyConnection, LoadResult]
 
 SNAPSHOT_TABLES = (
     "events", "participants", "countries", "country_reference", "loads", "meta", "mappings",
-    "undo_events", "undo_participants", "undo_countries", "undo_keys",
+    "undo_events", "undo_participants", "undo_countries", "undo_keys", "donor_scopes",
 )  # fmt: skip
 
 
@@ -383,6 +399,20 @@ def snapshot(path: Path | str) -> duckdb.DuckDBPyConnection:
             mem.execute(f"delete from {table}")
             mem.execute(f"insert into {table} by name select * from _copy")
             mem.unregister("_copy")
+        extract.copy_into(src, mem)
+    return mem
+
+
+def published_snapshot(path: Path | str) -> duckdb.DuckDBPyConnection:
+    """An in-memory copy of the published extract alone: what a donor session reads.
+
+    It holds no events, participants or load rows, so no page bug can show a donor a
+    person-level row.
+    """
+    ensure(path)
+    mem = duckdb.connect()
+    with connect(path, read_only=True) as src:
+        extract.copy_into(src, mem)
     return mem
 
 
@@ -409,8 +439,12 @@ def load_sources(
     participants: Source | None,
     countries_src: Source | None = None,
     replace: bool = False,
+    actor: str | None = None,
 ) -> LoadResult:
     """Load uploaded files (any of the three) into the store at `path` in one transaction."""
     ensure(path)
     with connect(path) as con:
-        return load(con, events, participants, countries_src, replace=replace, require_events=False)
+        return load(
+            con, events, participants, countries_src, replace=replace, require_events=False,
+            actor=actor,
+        )  # fmt: skip

@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 
 from . import normalize, read, sqlfiles
-from .contract import EVENT_TYPES, ROLES, SPECS, FileSpec
+from .contract import EVENT_TYPES, IDENTIFYING_REASON, ROLES, SPECS, FileSpec, is_identifying
 from .read import InputError
 from .sqlfiles import quote_ident
 
@@ -24,6 +24,7 @@ WARNING_CODES = {
     "headcount_and_rows",
     "unknown_participant_country",
     "duplicate_attendance",
+    "identifying_column_dropped",
 }
 
 
@@ -135,6 +136,9 @@ def _message(code: str, column: str | None, value: str | None) -> str:
     v = f"'{value}'"
     templates = {
         "missing_value": f"{column} is required but blank.",
+        # Never echo the value: it may be a person's name.
+        "name_like_id": f"{column} looks like a person's name (two or more words of letters, or "
+        f"Cyrillic words with spaces); the value is not shown. {IDENTIFYING_REASON}",
         "duplicate_event_id": f"event_id {v} is used by more than one event.",
         "unknown_event_type": f"unknown event type {v}; use one of {', '.join(EVENT_TYPES)}.",
         "bad_date": f"{v} is not a date; use YYYY-MM-DD, DD.MM.YYYY or DD/MM/YYYY.",
@@ -175,12 +179,18 @@ def _read(
     table = f"raw_{kind}"
     name = source.name if source else spec.name
     present: list[str] = []
+    loaded = False
     readable = True
     if source is not None:
         try:
             csv_text = read.prepare(source.data, source.name, workdir, source.path)
-            present = read.load_raw(con, csv_text, table, dict(source.rename))
+            rename = dict(source.rename)
+            # Names and contact details never enter a table: their cells are not even read.
+            drop = [i for i, h in enumerate(csv_text.header) if is_identifying(h, kind)]
+            present = read.load_raw(con, csv_text, table, rename, drop)
+            loaded = True
             report.files[kind] = csv_text.encoding
+            _identifying_issues(csv_text, rename, drop, spec, name, report)
             if kind == "events" and not csv_text.has_rows:
                 report.add(
                     Issue(ERROR, name, "header_only", "has a header but no events.", rows=(1,))
@@ -192,14 +202,15 @@ def _read(
     if not present:
         cols = ", ".join(f"null::varchar as {quote_ident(c)}" for c in spec.columns)
         con.execute(f"create or replace temp table {table} as select {cols} where false")
-        return readable
+        if not loaded:
+            return readable
     for col in spec.required:
         if col not in present:
             report.add(
                 Issue(
                     ERROR, name, "missing_column",
                     f"the required column '{col}' is missing (columns found: "
-                    f"{', '.join(present)}).",
+                    f"{', '.join(present) or 'none'}).",
                     column=col, rows=(1,),
                 )
             )  # fmt: skip
@@ -214,8 +225,40 @@ def _read(
         )  # fmt: skip
     for col in spec.columns:
         if col not in present:
-            con.execute(f"alter table {table} add column {quote_ident(col)} varchar")
+            con.execute(f"alter table {table} add column if not exists {quote_ident(col)} varchar")
     return readable
+
+
+def _identifying_issues(
+    csv_text: read.CsvText,
+    rename: dict[str, str],
+    drop: list[int],
+    spec: FileSpec,
+    name: str,
+    report: Report,
+) -> None:
+    """One issue per dropped column of names or contact details, by its header only."""
+    names = read.header_names(csv_text, rename)
+    for i in drop:
+        header = " ".join(csv_text.header[i].split())
+        if names[i] in spec.columns:
+            report.add(
+                Issue(
+                    ERROR, name, "identifying_column_mapped",
+                    f"this column holds people's names or contact details and cannot be "
+                    f"{names[i]}. {IDENTIFYING_REASON} The column was dropped and not stored.",
+                    column=header, rows=(1,),
+                )
+            )  # fmt: skip
+        else:
+            report.add(
+                Issue(
+                    WARNING, name, "identifying_column_dropped",
+                    "this column holds people's names or contact details: it was dropped and "
+                    "is not stored.",
+                    column=header, rows=(1,),
+                )
+            )  # fmt: skip
 
 
 def _context_views(con: duckdb.DuckDBPyConnection, merge: bool) -> None:

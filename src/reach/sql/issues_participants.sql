@@ -4,11 +4,36 @@ with p as (
     select * from stg_participants
 ),
 
+-- A participant_id that looks like a person's name. Words are runs of characters between
+-- white space (including no-break spaces). It looks like a name when it has two or more words
+-- and either every character is a letter, a combining mark, white space or the punctuation
+-- names carry (. , ' ’ ‘ ʼ ʻ ` ( ) -), with letters on both sides of a space ("Aigerim Sadykova",
+-- "JANAR  SEKERBAEVA", "Әсел Қасымқызы"); or a word without digits holds two Cyrillic letters
+-- in a row ("Жанар 1990"). An ID with a digit in every word ("id 17", "А100 Б200") or a single
+-- word ("KZ-2023-0042", "А100") is not a name. The value is never echoed in the report.
+name_like as materialized (
+    select participant_id, _row
+    from p
+    where regexp_matches(participant_id, '[^\s\p{Z}][\s\p{Z}]+[^\s\p{Z}]')
+        and (
+            (
+                regexp_full_match(participant_id, '[\p{L}\p{M}\s\p{Z}.,''’‘ʼʻ`()\-]+')
+                and regexp_matches(participant_id, '(?s)\p{L}.*[\s\p{Z}].*\p{L}')
+            )
+            or regexp_matches(
+                participant_id,
+                '(^|[\s\p{Z}])[^\s\p{Z}\p{N}]*\p{Cyrillic}\p{Cyrillic}[^\s\p{Z}\p{N}]*([\s\p{Z}]|$)'
+            )
+        )
+),
+
 errors as (
     select 'missing_value' as code, 'participant_id' as col, null as value, _row
     from p where participant_id is null
     union all
     select 'missing_value', 'event_id', null, _row from p where event_id is null
+    union all
+    select 'name_like_id', 'participant_id', null, _row from name_like
     union all
     select 'unknown_event', 'event_id', event_id, _row
     from p where event_id is not null and event_id not in (select event_id from all_events)
@@ -32,10 +57,13 @@ warnings as (
 ),
 
 -- Group first and join back only the few offending keys: windows over every row are slow.
+-- These warnings echo the participant_id, so IDs that look like names are left out (the load
+-- is refused for them anyway).
 repeated as (
     select participant_id, event_id, role
     from p
     where participant_id is not null and event_id is not null and role is not null
+        and participant_id not in (select participant_id from name_like)
     group by participant_id, event_id, role
     having count(*) > 1
 ),
@@ -51,6 +79,7 @@ conflicted as (
     select participant_id
     from p
     where participant_id is not null and gender <> 'undisclosed'
+        and participant_id not in (select participant_id from name_like)
     group by participant_id
     having count(distinct gender) > 1
 ),

@@ -69,6 +69,9 @@ create table if not exists loads (
     undone_at timestamp
 );
 
+-- Who made each load (an account name, or "open mode"); added after the first release.
+alter table loads add column if not exists loaded_by varchar;
+
 -- Column mappings saved by analysts, by name, for files from other tools.
 create table if not exists mappings (
     name varchar primary key,
@@ -89,4 +92,11 @@ create table if not exists undo_countries as select * from countries limit 0;
 create table if not exists undo_keys (
     kind varchar not null,
     key varchar
+);
+
+-- Programs of each multi-program donor account scope (set by `accounts`), so the published
+-- extract can count those programs together. Holds program names only, never a person.
+create table if not exists donor_scopes (
+    scope_key varchar not null,
+    program varchar not null
 );

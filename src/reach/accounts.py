@@ -1,0 +1,312 @@
+"""Local accounts, sign-in throttling and the audit log, in a small SQLite file beside the store.
+
+SQLite rather than the DuckDB store: sign-ins and audit rows are written by the app and the
+command line at the same time, and SQLite's locking is made for many small writers, while
+DuckDB lets one process at a time open a file for writing. Passwords are hashed with argon2id
+(argon2-cffi) and never stored or logged in plain. The audit log holds who did what and when,
+never participant data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+ROLES = ("donor", "director", "analyst", "admin")  # each can do what the one before can
+MIN_PASSWORD = 10
+FREE_FAILURES = 5  # sign-in failures before a wait starts
+FIRST_WAIT = 15.0  # seconds; doubles with every further failure
+MAX_WAIT = 3600.0
+NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
+
+_HASHER = PasswordHasher()
+# Verified when the name is unknown, so a wrong name costs as long as a wrong password.
+_DUMMY_HASH = _HASHER.hash("reach-timing-equaliser")
+
+SCHEMA = """
+create table if not exists accounts (
+    name text primary key,
+    role text not null,
+    programs text not null default '[]',
+    password_hash text not null,
+    language text,
+    created_at text not null,
+    updated_at text not null
+);
+create table if not exists sign_in_failures (
+    name text primary key,
+    failures integer not null,
+    wait_until real not null
+);
+create table if not exists audit (
+    id integer primary key autoincrement,
+    at text not null,
+    actor text not null,
+    action text not null,
+    detail text not null default ''
+);
+"""
+
+
+class AccountError(ValueError):
+    """A sentence for the person: bad name, role, password, or an unknown account."""
+
+
+class Throttled(Exception):
+    """Too many failed sign-ins for this name: wait `seconds` before trying again."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"Too many failed sign-ins. Try again in {int(seconds) + 1} seconds.")
+        self.seconds = seconds
+
+
+@dataclass(frozen=True)
+class Account:
+    """A signed-in person: name, role and the programs they may see (empty = all)."""
+
+    name: str
+    role: str
+    programs: tuple[str, ...] = ()
+    language: str | None = None
+
+    def can(self, role: str) -> bool:
+        """True when this account's role includes `role`'s rights."""
+        return at_least(self.role, role)
+
+
+def at_least(role: str, needed: str) -> bool:
+    """True when `role` is `needed` or above it (donor < director < analyst < admin)."""
+    return ROLES.index(role) >= ROLES.index(needed)
+
+
+def default_path(store_path: Path | str | None = None) -> Path:
+    """$REACH_ACCOUNTS, else <store dir>/<store stem>-accounts.sqlite beside the store."""
+    if os.environ.get("REACH_ACCOUNTS"):
+        return Path(os.environ["REACH_ACCOUNTS"])
+    store = Path(store_path or os.environ.get("REACH_DB") or Path("data") / "reach.duckdb")
+    return store.with_name(f"{store.stem}-accounts.sqlite")
+
+
+@contextmanager
+def connect(path: Path | str) -> Iterator[sqlite3.Connection]:
+    """Open (creating if needed) the accounts file; commit on success, roll back on error."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    new = not path.exists()
+    with closing(sqlite3.connect(path, timeout=10, isolation_level=None)) as con:
+        if new:
+            os.chmod(path, 0o600)  # password hashes: readable by the service user only
+        con.execute("pragma journal_mode=wal")
+        con.execute("pragma busy_timeout=10000")
+        con.executescript(SCHEMA)
+        con.execute("begin immediate")
+        try:
+            yield con
+        except BaseException:
+            con.execute("rollback")
+            raise
+        con.execute("commit")
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _check_name(name: str) -> str:
+    if not NAME_RE.match(name or ""):
+        raise AccountError(
+            "A user name is 1 to 64 letters, digits or . _ @ - and starts with a letter or digit."
+        )
+    return name
+
+
+def _check_role(role: str) -> str:
+    if role not in ROLES:
+        raise AccountError(f"The role must be one of: {', '.join(ROLES)}.")
+    return role
+
+
+def _check_password(password: str) -> str:
+    if len(password or "") < MIN_PASSWORD:
+        raise AccountError(f"A password needs at least {MIN_PASSWORD} characters.")
+    return password
+
+
+def _programs(programs: tuple[str, ...] | list[str]) -> str:
+    return json.dumps(sorted({p.strip() for p in programs if p.strip()}), ensure_ascii=False)
+
+
+def exists_any(path: Path | str) -> bool:
+    """True once at least one account exists (then sign-in is required everywhere)."""
+    if not Path(path).exists():
+        return False
+    with connect(path) as con:
+        return con.execute("select count(*) from accounts").fetchone()[0] > 0
+
+
+def add(
+    path: Path | str, name: str, role: str, password: str, programs: tuple[str, ...] = ()
+) -> Account:
+    """Create an account; refuse a name that is taken."""
+    _check_name(name), _check_role(role), _check_password(password)
+    with connect(path) as con:
+        if con.execute("select 1 from accounts where name = ?", (name,)).fetchone():
+            raise AccountError(f"An account named {name} already exists.")
+        now = _now()
+        con.execute(
+            "insert into accounts (name, role, programs, password_hash, created_at, updated_at) "
+            "values (?, ?, ?, ?, ?, ?)",
+            (name, role, _programs(programs), _HASHER.hash(password), now, now),
+        )
+    return Account(name, role, tuple(json.loads(_programs(programs))))
+
+
+def _require(con: sqlite3.Connection, name: str) -> None:
+    if not con.execute("select 1 from accounts where name = ?", (name,)).fetchone():
+        raise AccountError(f"There is no account named {name}.")
+
+
+def remove(path: Path | str, name: str) -> None:
+    """Delete an account."""
+    with connect(path) as con:
+        _require(con, name)
+        con.execute("delete from accounts where name = ?", (name,))
+
+
+def set_password(path: Path | str, name: str, password: str) -> None:
+    """Give an account a new password (and clear its failed sign-ins)."""
+    _check_password(password)
+    with connect(path) as con:
+        _require(con, name)
+        con.execute(
+            "update accounts set password_hash = ?, updated_at = ? where name = ?",
+            (_HASHER.hash(password), _now(), name),
+        )
+        con.execute("delete from sign_in_failures where name = ?", (name,))
+
+
+def set_role(path: Path | str, name: str, role: str) -> None:
+    """Change an account's role."""
+    _check_role(role)
+    with connect(path) as con:
+        _require(con, name)
+        con.execute(
+            "update accounts set role = ?, updated_at = ? where name = ?", (role, _now(), name)
+        )
+
+
+def set_programs(path: Path | str, name: str, programs: tuple[str, ...]) -> None:
+    """Limit an account to these programs (empty: every program)."""
+    with connect(path) as con:
+        _require(con, name)
+        con.execute(
+            "update accounts set programs = ?, updated_at = ? where name = ?",
+            (_programs(programs), _now(), name),
+        )
+
+
+def listing(path: Path | str) -> pd.DataFrame:
+    """Every account: name, role, programs, created and updated (never a hash)."""
+    cols = ["name", "role", "programs", "created_at", "updated_at"]
+    if not Path(path).exists():
+        return pd.DataFrame(columns=cols)
+    with connect(path) as con:
+        rows = con.execute(f"select {', '.join(cols)} from accounts order by name").fetchall()
+    df = pd.DataFrame(rows, columns=cols)
+    df["programs"] = [", ".join(json.loads(p)) or "(all)" for p in df["programs"]]
+    return df
+
+
+def get(path: Path | str, name: str) -> Account | None:
+    """The account of that name, if it exists."""
+    with connect(path) as con:
+        row = con.execute(
+            "select name, role, programs, language from accounts where name = ?", (name,)
+        ).fetchone()
+    if row is None:
+        return None
+    return Account(row[0], row[1], tuple(json.loads(row[2])), row[3])
+
+
+def donor_scopes(path: Path | str) -> list[tuple[str, ...]]:
+    """The program lists of donor accounts limited to programs (for the published extract)."""
+    if not Path(path).exists():
+        return []
+    with connect(path) as con:
+        rows = con.execute("select programs from accounts where role = 'donor'").fetchall()
+    return [tuple(json.loads(r[0])) for r in rows if json.loads(r[0])]
+
+
+def authenticate(
+    path: Path | str, name: str, password: str, now: float | None = None
+) -> Account | None:
+    """The account when name and password match; None otherwise (never saying which failed).
+
+    Raises Throttled while a name is waiting after too many failures.
+    """
+    now = time.time() if now is None else now
+    with connect(path) as con:
+        row = con.execute(
+            "select failures, wait_until from sign_in_failures where name = ?", (name,)
+        ).fetchone()
+        if row and row[1] > now:
+            raise Throttled(row[1] - now)
+        found = con.execute(
+            "select role, programs, language, password_hash from accounts where name = ?",
+            (name,),
+        ).fetchone()
+        ok = False
+        try:
+            ok = _HASHER.verify(found[3] if found else _DUMMY_HASH, password) and bool(found)
+        except (VerificationError, InvalidHashError):
+            ok = False
+        if ok and found:
+            con.execute("delete from sign_in_failures where name = ?", (name,))
+            if _HASHER.check_needs_rehash(found[3]):
+                con.execute(
+                    "update accounts set password_hash = ? where name = ?",
+                    (_HASHER.hash(password), name),
+                )
+            return Account(name, found[0], tuple(json.loads(found[1])), found[2])
+        failures = (row[0] if row else 0) + 1
+        wait = 0.0
+        if failures >= FREE_FAILURES:
+            wait = min(FIRST_WAIT * 2 ** (failures - FREE_FAILURES), MAX_WAIT)
+        con.execute(
+            "insert or replace into sign_in_failures values (?, ?, ?)",
+            (name, failures, now + wait),
+        )
+    return None
+
+
+def audit(path: Path | str, actor: str, action: str, detail: str = "") -> None:
+    """Record who did what (sign-ins, loads, undos, exports, reports, account changes)."""
+    with connect(path) as con:
+        con.execute(
+            "insert into audit (at, actor, action, detail) values (?, ?, ?, ?)",
+            (_now(), actor, action, detail),
+        )
+
+
+def audit_log(path: Path | str, limit: int = 1000) -> pd.DataFrame:
+    """The latest audit entries, newest first."""
+    cols = ["at", "actor", "action", "detail"]
+    if not Path(path).exists():
+        return pd.DataFrame(columns=cols)
+    with connect(path) as con:
+        rows = con.execute(
+            "select at, actor, action, detail from audit order by id desc limit ?", (limit,)
+        ).fetchall()
+    return pd.DataFrame(rows, columns=cols)

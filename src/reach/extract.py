@@ -1,0 +1,182 @@
+"""The published extract: disclosure-controlled counts for every donor filter combination.
+
+It lives in the store's `published` schema and is rebuilt in the same transaction as every
+load and undo, so it never disagrees with the store. A donor session reads a copy of this
+schema alone (see published_snapshot), so even a bug in a page cannot reach a person-level
+row: the donor's connection has none.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from . import disclosure, sqlfiles
+
+SCHEMA = "published"
+ALL = "*"
+PEOPLE = (
+    "people_reached", "direct_reach", "cascade_reach", "attendances", "female", "male",
+    "other", "undisclosed", "trainers", "trainers_female", "trainers_male", "trainers_other",
+    "trainers_undisclosed", "activation_base", "activated",
+)  # fmt: skip
+EVENTS = ("events", "step_down_events", "countries_reached", "depth")
+DIMENSIONS = ("period", "program", "country", "event_type", "level")
+BREAKDOWNS = ("none", *DIMENSIONS)
+
+
+def scope_key(programs: Iterable[str]) -> str:
+    """The key of a multi-program account scope in the extract."""
+    return json.dumps(sorted(set(programs)), ensure_ascii=False)
+
+
+def set_scopes(con: duckdb.DuckDBPyConnection, scopes: Iterable[Iterable[str]]) -> None:
+    """Record the multi-program scopes of donor accounts (the extract builds cells for them)."""
+    con.execute("delete from donor_scopes")
+    rows = []
+    for programs in scopes:
+        progs = sorted(set(programs))
+        if len(progs) > 1:
+            rows += [(scope_key(progs), p) for p in progs]
+    if rows:
+        con.executemany("insert into donor_scopes values (?, ?)", sorted(set(rows)))
+
+
+def rebuild(con: duckdb.DuckDBPyConnection) -> int:
+    """Recompute the extract from the store (inside the caller's transaction); return its cells."""
+    exact = sqlfiles.run(con, "published_cells").df()
+    published = disclosure.frame(exact, PEOPLE)
+    con.execute(f"create schema if not exists {SCHEMA}")
+    con.register("_published", published)
+    try:
+        con.execute(f"create or replace table {SCHEMA}.cells as select * from _published")
+    finally:
+        con.unregister("_published")
+    con.execute(f"create or replace table {SCHEMA}.facts (key varchar primary key, value varchar)")
+    last = sqlfiles.scalar(con, "select max(loaded_at) from loads where undone_at is null")
+    con.execute(
+        f"insert into {SCHEMA}.facts values ('built_at', $at), ('last_load', $last)",
+        {"at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "last": str(last or "")},
+    )
+    return len(published)
+
+
+def copy_into(source: duckdb.DuckDBPyConnection, target: duckdb.DuckDBPyConnection) -> None:
+    """Copy the published schema of `source` into `target` (and nothing else)."""
+    target.execute(f"create schema if not exists {SCHEMA}")
+    for table in ("cells", "facts"):
+        exists = sqlfiles.scalar(
+            source,
+            "select count(*) from duckdb_tables() where schema_name = $s and table_name = $t",
+            {"s": SCHEMA, "t": table},
+        )
+        if not exists:
+            continue
+        data = source.sql(f"select * from {SCHEMA}.{table}").to_arrow_table()
+        target.register("_copy", data)
+        target.execute(f"create or replace table {SCHEMA}.{table} as select * from _copy")
+        target.unregister("_copy")
+
+
+@dataclass(frozen=True)
+class DonorFilters:
+    """A donor's choice: one whole year or all, one program, country, event type or all."""
+
+    year: str | None = None
+    program: str | None = None
+    country: str | None = None
+    event_type: str | None = None
+
+    def describe(self) -> str:
+        """A short description for titles: 'all events' or the choices."""
+        parts = [v for v in (self.program, self.country, self.event_type, self.year) if v]
+        return "; ".join(p.replace("_", "-") for p in parts) or "all events"
+
+
+class OutOfScope(ValueError):
+    """A donor asked for a program outside their account's scope."""
+
+
+def _cell_params(f: DonorFilters, scope: tuple[str, ...], by: str) -> dict[str, Any]:
+    if by not in BREAKDOWNS:
+        raise ValueError(f"by must be one of {', '.join(BREAKDOWNS)}")
+    if f.program and scope and f.program not in scope:
+        raise OutOfScope("that program is outside this account's scope")
+    if f.program:
+        key, program, programs = ALL, f.program, [f.program]
+    elif len(scope) == 1:
+        key, program, programs = ALL, scope[0], list(scope)
+    elif scope:
+        key, program, programs = scope_key(scope), ALL, list(scope)
+    else:
+        key, program, programs = ALL, ALL, []
+    if by in ("program", "level"):
+        key = ALL  # one program's cells are kept once, under the '*' scope
+    return {
+        "scope_key": key,
+        "period": f.year or ALL,
+        "program": program,
+        "programs": programs,
+        "country": f.country or ALL,
+        "event_type": f.event_type or ALL,
+        "by": by,
+    }
+
+
+def cells(
+    con: duckdb.DuckDBPyConnection, f: DonorFilters, scope: tuple[str, ...] = (), by: str = "none"
+) -> pd.DataFrame:
+    """The published cell of a donor view, or the cells breaking it down by one dimension."""
+    return sqlfiles.run(con, "published_slice", _cell_params(f, scope, by)).df()
+
+
+def has_extract(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when the connection holds a published extract."""
+    return bool(
+        sqlfiles.scalar(
+            con,
+            "select count(*) from duckdb_tables() where schema_name = $s and table_name = 'cells'",
+            {"s": SCHEMA},
+        )
+    )
+
+
+def options(con: duckdb.DuckDBPyConnection, scope: tuple[str, ...] = ()) -> dict[str, list[str]]:
+    """What a donor's filters can choose from, within their account's scope."""
+    if not has_extract(con):
+        return {"years": [], "programs": [], "countries": [], "event_types": []}
+    rows = sqlfiles.run(con, "published_options", {"programs": list(scope)}).fetchall()
+    out: dict[str, list[str]] = {"years": [], "programs": [], "countries": [], "event_types": []}
+    for kind, value in rows:
+        out[kind].append(value)
+    return out
+
+
+def facts(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """When the extract was built and the last load behind it."""
+    if not has_extract(con):
+        return {}
+    return dict(con.execute(f"select key, value from {SCHEMA}.facts").fetchall())
+
+
+def sync_scopes(con: duckdb.DuckDBPyConnection, scopes: Iterable[Iterable[str]]) -> bool:
+    """Bring donor_scopes (and the extract) in line with the accounts; True when it changed."""
+    wanted = sorted({(scope_key(s), p) for s in scopes if len(set(s)) > 1 for p in set(s)})
+    have = sorted(con.execute("select scope_key, program from donor_scopes").fetchall())
+    if have == wanted and has_extract(con):
+        return False
+    con.execute("begin transaction")
+    try:
+        set_scopes(con, scopes)
+        rebuild(con)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return True

@@ -1,0 +1,149 @@
+"""Which pages a viewer may open, and the guard that keeps pages behind the router."""
+
+from __future__ import annotations
+
+import threading
+
+import streamlit as st
+
+from . import auth, filters
+from .auth import Viewer
+
+DEFAULT = "overview"
+_RUN = threading.local()  # .routed: this script run went through the router
+
+# url path → (organisation page, donor page or None, title, the least role that may open it)
+PAGES: dict[str, tuple[str, str | None, str, str]] = {
+    "overview": ("pages/overview.py", "pages/donor_overview.py", "Overview", "donor"),
+    "reach": ("pages/reach.py", "pages/donor_reach.py", "Reach", "donor"),
+    "cascade": ("pages/cascade.py", "pages/donor_cascade.py", "Cascade", "donor"),
+    "gender": ("pages/gender.py", "pages/donor_gender.py", "Gender balance", "donor"),
+    "data": ("pages/data.py", None, "Data", "analyst"),
+    "accounts": ("pages/accounts.py", None, "Accounts", "admin"),
+    "audit": ("pages/audit.py", None, "Audit log", "admin"),
+    "methodology": ("pages/methodology.py", "pages/methodology.py", "Methodology", "donor"),
+}
+# Pages that read the sidebar's filters.
+FILTERED = ("overview", "reach", "cascade", "gender")
+
+
+def allowed(viewer: Viewer) -> list[str]:
+    """The url paths of the pages this viewer may open, in menu order."""
+    return [path for path, (*_, least) in PAGES.items() if viewer.can(least)]
+
+
+def _not_available() -> None:
+    st.title("Not available")
+    st.warning("This page is not available to your account.")
+
+
+def _pages(viewer: Viewer) -> dict[str, st.Page]:
+    out = {}
+    for path, (org_file, donor_file, title, least) in PAGES.items():
+        file = donor_file if viewer.is_donor else org_file
+        if viewer.can(least) and file:
+            out[path] = st.Page(file, title=title, url_path=path, default=path == DEFAULT)
+        else:
+            # A link to a page this role may not open lands on a sentence, never the page.
+            out[path] = st.Page(_not_available, title=title, url_path=path, visibility="hidden")
+    return out
+
+
+def signed_out() -> None:
+    """Only the sign-in page (or the open-mode banner), under every page's address."""
+    page_fn = auth.open_remote_page if st.session_state.get("open_remote") else auth.sign_in_page
+    pages = [
+        st.Page(page_fn, title="Sign in", url_path=path, default=path == DEFAULT) for path in PAGES
+    ]
+    page = st.navigation(pages, position="hidden")
+    if page.url_path and page.url_path != DEFAULT:
+        st.session_state["wanted_page"] = page.url_path
+    page.run()
+
+
+def _account_box(viewer: Viewer) -> None:
+    side = st.sidebar
+    if viewer.open_mode:
+        side.caption("Open mode: no accounts yet (this computer only).")
+        return
+    side.caption(f"Signed in as **{viewer.name}** ({viewer.role})")
+    side.button("Sign out", key="sign_out", on_click=auth.sign_out, width="stretch")
+
+
+def _banners(viewer: Viewer) -> None:
+    if viewer.open_mode:
+        st.warning(
+            "Reach is in **open mode**: there are no accounts yet, so anyone on this computer "
+            "acts as an analyst, and other computers see nothing. Create the first "
+            "administrator with `python -m reach accounts add NAME --role admin`; from then "
+            "on everyone signs in."
+        )
+    if not viewer.is_donor:
+        st.caption(
+            ":material/lock: **Exact numbers, for use inside the organisation.** Do not share "
+            "them outside it: donors get their own disclosure-controlled view."
+        )
+
+
+def navigation(viewer: Viewer) -> st.Page:
+    """The navigation menu of this viewer's pages; returns the page to run."""
+    pages = _pages(viewer)
+    page = st.navigation([pages[p] for p in PAGES])
+    wanted = st.session_state.pop("wanted_page", None)
+    if wanted in allowed(viewer) and wanted != (page.url_path or DEFAULT):
+        st.switch_page(pages[wanted])
+    return page
+
+
+def sidebar(viewer: Viewer, page: st.Page) -> None:
+    """The shared sidebar: the filters (on pages they act on), who is signed in, banners."""
+    path = page.url_path or DEFAULT  # the default page's address is "/"
+    if path in allowed(viewer) and path in FILTERED:
+        st.session_state["filters"] = (
+            filters.donor(viewer) if viewer.is_donor else filters.organisation(viewer)
+        )
+    _account_box(viewer)
+    _banners(viewer)
+
+
+def run(page: st.Page) -> None:
+    """Run the page, marked as routed so its guard lets it through."""
+    # A thread-local mark, not session state: each script run has its own thread, and
+    # writing session state after the page's widgets would drop their values.
+    _RUN.routed = True
+    try:
+        page.run()
+    finally:
+        _RUN.routed = False
+
+
+def configure() -> None:
+    """The page config every run starts with."""
+    st.set_page_config(page_title="Reach", layout="wide")
+
+
+def route() -> None:
+    """Sign the viewer in, build the pages their role may see, draw the sidebar, run the page."""
+    viewer = auth.current()
+    if viewer is None:
+        signed_out()  # the sign-in page under every address; nothing else is served
+        return
+    page = navigation(viewer)
+    sidebar(viewer, page)
+    run(page)
+
+
+def guard(page_file: str) -> None:
+    """Route a page script that Streamlit ran without the router, then stop that run.
+
+    With a pages/ folder beside the main script, Streamlit runs a sub-page's file directly
+    in its older multipage mode: on a fresh server's first request, and on every AppTest run.
+    Then nobody has been signed in and no filter is set. The guard routes in this same run
+    (sign-in first, and the page through the router if the role may see it), so widget
+    state is kept and no page runs unguarded.
+    """
+    if getattr(_RUN, "routed", False):
+        return
+    configure()
+    route()
+    st.stop()

@@ -1,0 +1,182 @@
+"""The store as the app sees it: snapshots per store version and the caches over them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import streamlit as st
+
+from .. import donor, history, mapping, metrics, store, upload
+from ..export import contract_files
+from ..extract import DonorFilters
+from ..metrics import Filters
+from ..validate import Source
+
+Version = tuple[int, int]
+
+
+@st.cache_resource(max_entries=2, show_spinner="Opening the store…")
+def _snapshot(path: str, stamp: Version) -> duckdb.DuckDBPyConnection:
+    return store.snapshot(path)
+
+
+@st.cache_resource(max_entries=2, show_spinner="Opening the published numbers…")
+def _published(path: str, stamp: Version) -> duckdb.DuckDBPyConnection:
+    # A donor session's only connection: the published extract, no person-level table.
+    return store.published_snapshot(path)
+
+
+def store_path() -> str:
+    """The store file the app shows."""
+    return str(store.default_path())
+
+
+def stamp() -> Version:
+    """Changes whenever a load commits, so every cache below sees new data at once."""
+    path = store_path()
+    if not Path(path).exists():
+        store.ensure(path)
+    return store.file_version(path)
+
+
+class NotForDonors(PermissionError):
+    """A donor session asked for the store itself: refused, whatever the page does."""
+
+
+def organisation_only() -> None:
+    """Refuse person-level data to a session that is not signed in as the organisation."""
+    viewer = st.session_state.get("viewer")
+    if viewer is None or viewer.is_donor:
+        raise NotForDonors("This session may read the published numbers only.")
+
+
+def connection() -> duckdb.DuckDBPyConnection:
+    """A cursor on the in-memory snapshot of the current store version (organisation only)."""
+    organisation_only()
+    return _snapshot(store_path(), stamp()).cursor()
+
+
+def donor_connection() -> duckdb.DuckDBPyConnection:
+    """A cursor on the published extract of the current store version (what donors read)."""
+    return _published(store_path(), stamp()).cursor()
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _exact(
+    name: str, version: Version, filters: Filters, scope: tuple[str, ...], **kwargs: Any
+) -> Any:
+    con = _snapshot(store_path(), version).cursor()
+    try:
+        return getattr(metrics, name)(con, metrics.within(filters, scope), **kwargs)
+    finally:
+        con.close()
+
+
+def metric(name: str, filters: Filters, scope: tuple[str, ...] = (), **kwargs: Any) -> Any:
+    """An exact number or table (organisation audience) for the filters within `scope`."""
+    organisation_only()
+    return _exact(name, stamp(), filters, scope, **kwargs)
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _published_metric(
+    name: str, version: Version, f: DonorFilters, scope: tuple[str, ...], **kwargs: Any
+) -> Any:
+    con = _published(store_path(), version).cursor()
+    try:
+        return getattr(donor, name)(con, f, scope, **kwargs)
+    finally:
+        con.close()
+
+
+def donor_metric(name: str, f: DonorFilters, scope: tuple[str, ...] = (), **kwargs: Any) -> Any:
+    """A published number or table (donor audience) for the donor filters within `scope`."""
+    return _published_metric(name, stamp(), f, scope, **kwargs)
+
+
+def _saved_mappings(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, dict[str, str]]]:
+    return {kind: mapping.saved(con, kind) for kind in upload.KINDS}
+
+
+# Store-wide facts that take no filters, by name (organisation audiences only).
+PLAIN = {
+    "store_facts": metrics.store_facts,
+    "load_history": history.loads,
+    "undoable_load": history.undoable,
+    "export_files": contract_files,
+    "saved_mappings": _saved_mappings,
+}
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _plain(name: str, version: Version) -> Any:
+    con = _snapshot(store_path(), version).cursor()
+    try:
+        return PLAIN[name](con)
+    finally:
+        con.close()
+
+
+def plain(name: str) -> Any:
+    """PLAIN[name](con) for the current store version (facts, history, exports)."""
+    organisation_only()
+    return _plain(name, stamp())
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _options(version: Version, scope: tuple[str, ...]) -> dict[str, Any]:
+    con = _snapshot(store_path(), version).cursor()
+    try:
+        return metrics.options(con, scope)
+    finally:
+        con.close()
+
+
+def options(scope: tuple[str, ...] = ()) -> dict[str, Any]:
+    """What the organisation's filters can choose from, within the account's programs."""
+    organisation_only()
+    return _options(stamp(), scope)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _donor_options(version: Version, scope: tuple[str, ...]) -> dict[str, list[str]]:
+    from .. import extract
+
+    con = _published(store_path(), version).cursor()
+    try:
+        return extract.options(con, scope)
+    finally:
+        con.close()
+
+
+def donor_options(scope: tuple[str, ...] = ()) -> dict[str, list[str]]:
+    """What a donor's filters can choose from, within the account's programs."""
+    return _donor_options(stamp(), scope)
+
+
+@st.cache_data(max_entries=16, show_spinner="Reading the file…")
+def open_upload(kind: str, name: str, data: bytes, sheet: str | None) -> upload.Upload:
+    """An uploaded file checked and its header read (cached in memory on its bytes)."""
+    return upload.open_upload(kind, name, data, sheet)
+
+
+@st.cache_data(max_entries=8, show_spinner="Checking the files against the store…")
+def _preview(version: Version, sources: tuple[Source | None, ...], replace: bool) -> Any:
+    return store.preview(store_path(), *sources, replace=replace)
+
+
+def preview(sources: tuple[Source | None, ...], replace: bool) -> store.LoadResult:
+    """The validation report and what a load would change, for the current store version."""
+    organisation_only()
+    return _preview(stamp(), sources, replace)
+
+
+def save_mapping(name: str, kind: str, columns: dict[str, str]) -> None:
+    """Keep a column mapping in the store under a name."""
+    path = store_path()
+    store.ensure(path)
+    with store.connect(path) as con:
+        store.init_schema(con)
+        mapping.save(con, name, kind, columns)
