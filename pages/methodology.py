@@ -50,9 +50,29 @@ undisclosed. Undisclosed is always shown, never dropped.
 - **Change against the previous period**: the same filters moved back by the length of the
   selected date range.
 
-#### Privacy
-Reach stores pseudonymous IDs only and never shows or logs a name. Per-country and
-per-program counts can be small; do not publish them where a small number could identify a
-person.
+#### Privacy and what donors see
+Reach stores pseudonymous IDs only and never shows, logs or exports a name, phone or e-mail.
+A participant ID that looks like a name is refused, and columns of names or contact details
+are dropped when a file is read.
+
+Donors see **published numbers**, made safe so that no one can be singled out. The rule is
+the output rule of OpenSAFELY, applied to every count of people: every tile, chart, hover,
+table, map, download and report.
+
+- A count of people from **0 to 7** is shown as **<8**. Zero is hidden too: "no men and no
+  women, other <8" would tell that everyone at a place was transgender.
+- Every other count is **rounded to the nearest 5** (12 → 10, 13 → 15).
+- Rounding to 5 and hiding up to 7 work together: no two published counts, such as a total
+  and one of its parts, can be subtracted to reveal a count from 1 to 7.
+- Shares and ratios (female share, parity, cascade multiplier, activation rate) are worked
+  out from the published, rounded counts, shown as whole percentages or with one decimal, and
+  only when none of their counts is <8; otherwise they show "—".
+- Parts need not add up to their total exactly, because each is rounded on its own.
+- Donors choose whole years, and one program, event country and event type (or all), never
+  a narrower group. They never see single events, cities, participant IDs or attendance lists;
+  counts of events are shown as they are.
+
+Directors and analysts of the organisation see exact numbers, marked as being for use inside
+the organisation.
 """
 )

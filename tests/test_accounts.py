@@ -169,3 +169,16 @@ def test_the_donor_summary_json_has_the_same_keys_with_strings_for_suppressed(db
     # 2024: E1 E2 E3 E5 (program A and E5): listed p1..p6 + headcounts 10 + 8 = 24 → 25.
     assert published["people_reached"] == 25
     assert published["trainers"] == "<8"
+
+
+def test_analysts_and_admins_cannot_be_limited_to_programs(tmp_path):
+    path = tmp_path / "acc.sqlite"
+    with pytest.raises(accounts.AccountError, match="cannot be limited to programs"):
+        accounts.add(path, "ann", "analyst", PASSWORD, ("A",))
+    accounts.add(path, "dora", "director", PASSWORD, ("A",))
+    with pytest.raises(accounts.AccountError, match="cannot be limited to programs"):
+        accounts.set_role(path, "dora", "admin")
+    accounts.add(path, "ana", "analyst", PASSWORD)
+    with pytest.raises(accounts.AccountError, match="cannot be limited to programs"):
+        accounts.set_programs(path, "ana", ("A",))
+    assert accounts.get(path, "dora").role == "director"

@@ -144,6 +144,17 @@ def _check_password(password: str) -> str:
     return password
 
 
+WHOLE_STORE_ROLES = ("analyst", "admin")  # Data, history, export and accounts span every program
+
+
+def _check_scope(role: str, programs: tuple[str, ...] | list[str]) -> None:
+    if role in WHOLE_STORE_ROLES and any(p.strip() for p in programs):
+        raise AccountError(
+            "Analysts and admins work on the whole store (uploads, load history, export, "
+            "accounts), so they cannot be limited to programs. Use a director or donor account."
+        )
+
+
 def _programs(programs: tuple[str, ...] | list[str]) -> str:
     return json.dumps(sorted({p.strip() for p in programs if p.strip()}), ensure_ascii=False)
 
@@ -161,6 +172,7 @@ def add(
 ) -> Account:
     """Create an account; refuse a name that is taken."""
     _check_name(name), _check_role(role), _check_password(password)
+    _check_scope(role, programs)
     with connect(path) as con:
         if con.execute("select 1 from accounts where name = ?", (name,)).fetchone():
             raise AccountError(f"An account named {name} already exists.")
@@ -202,6 +214,8 @@ def set_role(path: Path | str, name: str, role: str) -> None:
     _check_role(role)
     with connect(path) as con:
         _require(con, name)
+        (current,) = con.execute("select programs from accounts where name = ?", (name,)).fetchone()
+        _check_scope(role, json.loads(current))
         con.execute(
             "update accounts set role = ?, updated_at = ? where name = ?", (role, _now(), name)
         )
@@ -211,6 +225,8 @@ def set_programs(path: Path | str, name: str, programs: tuple[str, ...]) -> None
     """Limit an account to these programs (empty: every program)."""
     with connect(path) as con:
         _require(con, name)
+        (role,) = con.execute("select role from accounts where name = ?", (name,)).fetchone()
+        _check_scope(role, programs)
         con.execute(
             "update accounts set programs = ?, updated_at = ? where name = ?",
             (_programs(programs), _now(), name),

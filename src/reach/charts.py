@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 from functools import cache
 
@@ -21,9 +22,21 @@ ACCENT = "#0072B2"
 SECOND = "#56B4E9"
 
 
+def plain(value: object) -> str:
+    """Data text for a chart: plotly reads tags and entities in text, so '<', '>' and '&' are
+    written as entities and show as themselves (no link, image or style from the data)."""
+    return html.escape(str(value), quote=False)
+
+
+def _plain_column(df: pd.DataFrame, column: str) -> pd.DataFrame:
+    out = df.copy()
+    out[column] = out[column].map(plain)
+    return out
+
+
 def _style(fig: go.Figure, title: str) -> go.Figure:
     fig.update_layout(
-        title={"text": title, "font": {"size": 15}},
+        title={"text": plain(title), "font": {"size": 15}},
         margin={"l": 10, "r": 10, "t": 80, "b": 10},
         legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "title": None},
         hoverlabel={"namelength": -1},
@@ -63,7 +76,7 @@ def cumulative_reach(df: pd.DataFrame, title: str) -> go.Figure:
 def country_map(df: pd.DataFrame, title: str) -> go.Figure:
     """People reached per event country on an offline map."""
     fig = px.choropleth_map(
-        df,
+        _plain_column(df, "country"),
         geojson=world_geojson(),
         locations="country_code",
         color="people_reached",
@@ -84,7 +97,7 @@ def country_map(df: pd.DataFrame, title: str) -> go.Figure:
 def ranked_bar(df: pd.DataFrame, label: str, value: str, title: str, value_name: str) -> go.Figure:
     """A horizontal bar per row, largest on top."""
     fig = px.bar(
-        df.sort_values(value),
+        _plain_column(df, label).sort_values(value),
         x=value,
         y=label,
         orientation="h",
@@ -146,7 +159,7 @@ def stacked_periods(df: pd.DataFrame, series: dict[str, str], title: str, grain:
 
 def reach_split(df: pd.DataFrame, label: str, title: str) -> go.Figure:
     """Direct and cascade reach per group, stacked, largest on top."""
-    data = df.sort_values("people_reached")
+    data = _plain_column(df, label).sort_values("people_reached")
     long = data.melt(
         id_vars=label,
         value_vars=["direct_reach", "cascade_reach"],
@@ -170,7 +183,7 @@ def reach_split(df: pd.DataFrame, label: str, title: str) -> go.Figure:
 
 def gender_bars(df: pd.DataFrame, group: str, title: str, percent: bool = False) -> go.Figure:
     """People by gender per group, stacked in the fixed gender colours (shares if percent)."""
-    data = df.copy()
+    data = _plain_column(df, group)
     totals = data.groupby(group)["people"].transform("sum")
     data["share"] = data["people"] / totals.where(totals > 0)
     fig = px.bar(
@@ -241,7 +254,7 @@ def cascade_sankey(levels: pd.DataFrame, title: str) -> go.Figure:
     for row in levels.itertuples(index=False):
         index[(row.program, row.level)] = len(labels)
         name = "Root trainings" if row.level == 0 else f"Level {row.level}"
-        labels.append(f"{row.program} · {name}")
+        labels.append(f"{plain(row.program)} · {name}")
         note = f"{row.headcount_people:,} from reported headcounts" if row.headcount_people else ""
         customdata.append(f"{row.people:,} people in {row.events:,} events<br>{note}")
     sources, targets, values = [], [], []
@@ -286,7 +299,7 @@ def _published_labels(values: pd.Series) -> list[str]:
 
 def published_bar(df: pd.DataFrame, label: str, value: str, title: str, name: str) -> go.Figure:
     """A horizontal bar per row of published counts, largest on top, '<8' where suppressed."""
-    data = df.copy()
+    data = _plain_column(df, label)
     data["_label"] = _published_labels(data[value])
     data["_value"] = pd.to_numeric(data[value], errors="coerce").astype("float64").fillna(0)
     data = data.sort_values("_value")
@@ -307,6 +320,7 @@ def published_stack(
 ) -> go.Figure:
     """Stacked bars of published counts per category (periods, programs), one per series."""
     fig = go.Figure()
+    df = _plain_column(df, x)
     for (column, name), colour in zip(series.items(), [ACCENT, SECOND, "#E69F00"], strict=False):
         labels = _published_labels(df[column])
         values = pd.to_numeric(df[column], errors="coerce").astype("float64").fillna(0)
@@ -329,6 +343,7 @@ def published_stack(
 def published_gender(df: pd.DataFrame, title: str) -> go.Figure:
     """People by gender per group as shares of the published counts; '<8' where suppressed."""
     fig = go.Figure()
+    df = _plain_column(df, "group")
     groups = list(dict.fromkeys(df["group"]))
     for gender in GENDER_ORDER:
         rows = df[df["gender"] == gender].set_index("group").reindex(groups)
@@ -358,7 +373,7 @@ def published_gender(df: pd.DataFrame, title: str) -> go.Figure:
 
 def published_map(df: pd.DataFrame, title: str) -> go.Figure:
     """Published people reached per event country on the offline map; '<8' in the hover."""
-    data = df.copy()
+    data = _plain_column(df, "country")
     data["label"] = _published_labels(data["people_reached"])
     data["people"] = pd.to_numeric(data["people_reached"], errors="coerce").astype("float64")
     data["shown"] = data["people"].fillna(0)

@@ -2,26 +2,39 @@
 
 from __future__ import annotations
 
+import csv
+import re
+
 import pandas as pd
 
-# A cell starting with one of these runs as a formula in Excel and LibreOffice.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A cell starting with one of these runs as a formula in Excel and LibreOffice; CR and LF
+# start a new row in importers that do not honour quotes.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+# The same characters right after a line break inside a field: an importer that splits on
+# the break would start a row, and a cell, with them.
+_AFTER_BREAK = re.compile(r"(\r\n|\r|\n)(?=[=+\-@\t])")
 
 
-def _defuse(value: object) -> object:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+def defuse(value: object) -> object:
+    """A text cell made inert for spreadsheets: "'" before a formula start, also after breaks."""
+    if not isinstance(value, str):
+        return value
+    value = _AFTER_BREAK.sub(lambda m: m.group(1) + "'", value)
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def safe_csv(df: pd.DataFrame) -> bytes:
-    """The frame as UTF-8 CSV (with BOM, for Excel), text cells defused against formulas."""
+    """The one CSV writer of Reach: UTF-8 with BOM (for Excel), every text cell defused, and
+    every field holding CR or LF quoted, so a line break never starts a new row."""
     clean = df.copy()
     for col in clean.columns:
         if clean[col].dtype == object or pd.api.types.is_string_dtype(clean[col]):
-            clean[col] = clean[col].map(_defuse)
-    clean.columns = [_defuse(str(c)) for c in clean.columns]
-    return clean.to_csv(index=False).encode("utf-8-sig")
+            clean[col] = clean[col].map(defuse)
+    clean.columns = [defuse(str(c)) for c in clean.columns]
+    # With CRLF as the line terminator, the csv module quotes any field holding CR or LF
+    # (QUOTE_MINIMAL quotes fields that contain a terminator character).
+    text = clean.to_csv(index=False, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    return text.encode("utf-8-sig")
 
 
 def contract_files(con) -> dict[str, pd.DataFrame]:  # type: ignore[no-untyped-def]

@@ -43,7 +43,7 @@ scoped_events as (
 ),
 
 -- Every event in every cell it belongs to.
-cells as (
+cell_events as (
     select
         e.scope_key,
         case s.g_period when 'year' then e.yr when 'quarter' then e.qtr else '*' end as period,
@@ -59,10 +59,25 @@ cells as (
     where e.scope_key = '*' or not s.g_program
 ),
 
-attendance as (
+-- A small integer per cell: grouping millions of rows on one integer instead of six text
+-- columns is what keeps this rebuild fast.
+cell_keys as (
     select
-        c.scope_key, c.period, c.program, c.country, c.event_type, c.level,
-        p.participant_id, p.gender, e.event_order, e.cascade_level
+        row_number() over (order by scope_key, period, program, country, event_type, level)
+            as cell_id,
+        scope_key, period, program, country, event_type, level
+    from (select distinct scope_key, period, program, country, event_type, level
+          from cell_events)
+),
+
+cells as (
+    select k.cell_id, c.event_id
+    from cell_events as c
+    inner join cell_keys as k using (scope_key, period, program, country, event_type, level)
+),
+
+attendance as (
+    select c.cell_id, p.participant_id, p.gender, e.event_order, e.cascade_level
     from main.participants as p
     inner join cells as c on c.event_id = p.event_id
     inner join main.events as e on e.event_id = p.event_id
@@ -71,19 +86,20 @@ attendance as (
 
 people as (
     select
-        scope_key, period, program, country, event_type, level, participant_id,
+        cell_id,
+        participant_id,
         coalesce(
             arg_max(gender, event_order) filter (where gender <> 'undisclosed'), 'undisclosed'
         ) as gender,
         min(cascade_level) as first_level,
         count(*) as attendances
     from attendance
-    group by all
+    group by cell_id, participant_id
 ),
 
 people_counts as (
     select
-        scope_key, period, program, country, event_type, level,
+        cell_id,
         count(*) as people,
         count(*) filter (where first_level = 0) as direct_people,
         count(*) filter (where gender = 'female') as female,
@@ -92,12 +108,12 @@ people_counts as (
         count(*) filter (where gender = 'undisclosed') as undisclosed,
         sum(attendances) as attendances
     from people
-    group by all
+    group by cell_id
 ),
 
 trainer_rows as (
     select
-        c.scope_key, c.period, c.program, c.country, c.event_type, c.level,
+        c.cell_id,
         p.participant_id,
         coalesce(
             arg_max(p.gender, e.event_order) filter (where p.gender <> 'undisclosed'),
@@ -107,24 +123,24 @@ trainer_rows as (
     inner join cells as c on c.event_id = p.event_id
     inner join main.events as e on e.event_id = p.event_id
     where p.role in ('trainer', 'facilitator')
-    group by all
+    group by c.cell_id, p.participant_id
 ),
 
 trainer_counts as (
     select
-        scope_key, period, program, country, event_type, level,
+        cell_id,
         count(*) as trainers,
         count(*) filter (where gender = 'female') as trainers_female,
         count(*) filter (where gender = 'male') as trainers_male,
         count(*) filter (where gender = 'other') as trainers_other,
         count(*) filter (where gender = 'undisclosed') as trainers_undisclosed
     from trainer_rows
-    group by all
+    group by cell_id
 ),
 
 event_counts as (
     select
-        c.scope_key, c.period, c.program, c.country, c.event_type, c.level,
+        c.cell_id,
         count(*) as events,
         count(*) filter (where e.cascade_level >= 1) as step_down_events,
         count(distinct e.country_code) as countries_reached,
@@ -136,45 +152,56 @@ event_counts as (
         coalesce(sum(e.m) filter (where not e.has_attendance), 0) as head_m
     from cells as c
     inner join ev as e on e.event_id = c.event_id
-    group by all
+    group by c.cell_id
 ),
 
 -- A cascade link counts in a cell when both its parent and its child are in that cell.
 links as (
-    select pc.scope_key, pc.period, pc.program, pc.country, pc.event_type, pc.level,
-        ch.event_id as child, ch.parent_event_id as parent
+    select pc.cell_id, ch.event_id as child, ch.parent_event_id as parent
     from cells as pc
     inner join ev as ch on ch.parent_event_id = pc.event_id
-    inner join cells as cc
-        on cc.event_id = ch.event_id
-        and cc.scope_key = pc.scope_key and cc.period = pc.period and cc.program = pc.program
-        and cc.country = pc.country and cc.event_type = pc.event_type and cc.level = pc.level
+    inner join cells as cc on cc.event_id = ch.event_id and cc.cell_id = pc.cell_id
 ),
 
-candidates as (
-    select distinct
-        l.scope_key, l.period, l.program, l.country, l.event_type, l.level,
-        a.participant_id, l.parent, l.child
-    from links as l
+-- Activation's base: people who attended, as participant, a parent with a child in the cell.
+base_rows as (
+    select distinct l.cell_id, a.participant_id
+    from (select distinct cell_id, parent from links) as l
     inner join main.participants as a on a.event_id = l.parent and a.role = 'participant'
+),
+
+-- Trainers at a child event who attended its parent as participant: few rows, found once.
+trained as (
+    select distinct t.event_id as child, c.parent_event_id as parent, t.participant_id
+    from main.participants as t
+    inner join ev as c on c.event_id = t.event_id
+    inner join main.participants as a
+        on a.event_id = c.parent_event_id
+        and a.participant_id = t.participant_id
+        and a.role = 'participant'
+    where t.role in ('trainer', 'facilitator')
+),
+
+activated_rows as (
+    select distinct l.cell_id, tr.participant_id
+    from links as l
+    inner join trained as tr on tr.child = l.child and tr.parent = l.parent
 ),
 
 activation as (
     select
-        c.scope_key, c.period, c.program, c.country, c.event_type, c.level,
-        count(distinct c.participant_id) as activation_base,
-        count(distinct t.participant_id) as activated
-    from candidates as c
-    left join main.participants as t
-        on t.event_id = c.child
-        and t.participant_id = c.participant_id
-        and t.role in ('trainer', 'facilitator')
-    group by all
+        b.cell_id,
+        count(*) as activation_base,
+        count(a.participant_id) as activated
+    from base_rows as b
+    left join activated_rows as a
+        on a.cell_id = b.cell_id and a.participant_id = b.participant_id
+    group by b.cell_id
 ),
 
 final as (
     select
-        e.scope_key, e.period, e.program, e.country, e.event_type, e.level,
+        k.scope_key, k.period, k.program, k.country, k.event_type, k.level,
         (coalesce(p.people, 0) + e.head_n)::bigint as people_reached,
         (coalesce(p.direct_people, 0) + e.head_direct)::bigint as direct_reach,
         (coalesce(p.people, 0) + e.head_n - coalesce(p.direct_people, 0) - e.head_direct)::bigint
@@ -196,9 +223,11 @@ final as (
         e.countries_reached::bigint as countries_reached,
         e.depth
     from event_counts as e
-    left join people_counts as p using (scope_key, period, program, country, event_type, level)
-    left join trainer_counts as t using (scope_key, period, program, country, event_type, level)
-    left join activation as a using (scope_key, period, program, country, event_type, level)
+    inner join cell_keys as k using (cell_id)
+    left join people_counts as p using (cell_id)
+    left join trainer_counts as t using (cell_id)
+    left join activation as a using (cell_id)
+    order by k.cell_id
 )
 
 select * from final

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import threading
 
+import duckdb
 import streamlit as st
 
+from .. import problems, store
 from . import auth, filters
 from .auth import Viewer
 
@@ -123,14 +125,40 @@ def configure() -> None:
 
 
 def route() -> None:
-    """Sign the viewer in, build the pages their role may see, draw the sidebar, run the page."""
-    viewer = auth.current()
-    if viewer is None:
-        signed_out()  # the sign-in page under every address; nothing else is served
-        return
-    page = navigation(viewer)
-    sidebar(viewer, page)
-    run(page)
+    """Sign the viewer in, build the pages their role may see, draw the sidebar, run the page.
+
+    What a page can expect to fail (a busy or damaged store) and anything else it did not
+    expect ends in one sentence: no traceback, no internal path ever reaches the browser.
+    """
+    try:
+        viewer = auth.current()
+        if viewer is None:
+            signed_out()  # the sign-in page under every address; nothing else is served
+            return
+        page = navigation(viewer)
+        sidebar(viewer, page)
+        if st.session_state.get("stale"):
+            st.info(
+                "A load is being written to the store right now: these are the numbers from "
+                "before it. Reload the page in a moment to see the new ones."
+            )
+        run(page)
+    except store.StoreBusy:
+        st.warning(
+            "The data is being updated right now (a load is running). Reload the page in a moment."
+        )
+    except (duckdb.Error, OSError) as exc:
+        problems.log(exc)
+        st.error(
+            "Reach cannot read its data store: the file may be damaged or missing. An "
+            "administrator can restore the last backup with `python -m reach restore DIR`."
+        )
+    except Exception as exc:  # noqa: BLE001 - one sentence for the person, details in the log
+        problems.log(exc)
+        st.error(
+            "Something went wrong on this page and it was stopped. Nothing was changed. Try "
+            "again; if it happens again, tell your administrator the time it happened."
+        )
 
 
 def guard(page_file: str) -> None:

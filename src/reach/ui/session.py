@@ -33,12 +33,36 @@ def store_path() -> str:
     return str(store.default_path())
 
 
+# The last store version each store path was read at, per audience: while a load holds the
+# store, pages keep showing these numbers (with a note) instead of failing.
+_LAST_GOOD: dict[tuple[str, bool], Version] = {}
+
+
+def _is_donor() -> bool:
+    viewer = st.session_state.get("viewer")
+    return viewer is None or viewer.is_donor
+
+
 def stamp() -> Version:
-    """Changes whenever a load commits, so every cache below sees new data at once."""
+    """The store version to show: the current one, or while a load holds the store, the last
+    one read (st.session_state["stale"] says so). Changes whenever a load commits."""
     path = store_path()
     if not Path(path).exists():
         store.ensure(path)
-    return store.file_version(path)
+    current = store.file_version(path)
+    donor = _is_donor()
+    try:
+        # Open (or find cached) the snapshot this audience reads: a busy store fails here.
+        (_published if donor else _snapshot)(path, current)
+    except store.StoreBusy:
+        last = _LAST_GOOD.get((path, donor))
+        if last is None:
+            raise
+        st.session_state["stale"] = True
+        return last
+    _LAST_GOOD[(path, donor)] = current
+    st.session_state.pop("stale", None)
+    return current
 
 
 class NotForDonors(PermissionError):
