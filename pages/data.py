@@ -6,7 +6,7 @@ import streamlit as st
 from reach import history, mapping, store, upload
 from reach.contract import SPECS
 from reach.export import safe_csv
-from reach.ui import auth, frames, session
+from reach.ui import auth, frames, labels, session
 from reach.ui.router import guard
 
 guard(__file__)
@@ -49,7 +49,7 @@ chosen: dict[str, dict[str, str]] = {}
 refusals: list[str] = []
 saved_maps = session.plain("saved_mappings")
 for kind, up in uploads.items():
-    with st.expander(f"Columns of {up.name}", expanded=up.needs_mapping):
+    with st.expander(f"Columns of {labels.text(up.name)}", expanded=up.needs_mapping):
         options = [mapping.IGNORE, *SPECS[kind].columns]
         proposal = up.proposal
         names = list(saved_maps.get(kind, {}))
@@ -86,18 +86,19 @@ for kind, up in uploads.items():
         ):
             try:
                 session.save_mapping(map_name.strip(), kind, chosen[kind])
-                st.success(f"Mapping '{map_name.strip()}' saved.")
+                st.success(f"Mapping '{labels.text(map_name.strip())}' saved.")
             except store.StoreBusy as exc:
                 st.error(str(exc))
     # Outside the expander, so they show even when it is closed. Headers only, never values.
     if refused_headers:
         refusals.append(why)
-        st.error(f"{up.name}: {why}")
+        st.error(f"{labels.text(up.name)}: {why}")
     dropped = [h for h in mapping.identifying(up.headers, kind) if h not in refused_headers]
     if dropped:
         listed, one = ", ".join(f"'{h}'" for h in dropped), len(dropped) == 1
         st.info(
-            f"{up.name}: {listed} {'holds' if one else 'hold'} people's names or contact "
+            f"{labels.text(up.name)}: {labels.text(listed)} {'holds' if one else 'hold'} people's "
+            "names or contact "
             f"details. {'This column' if one else 'These columns'} will be dropped and not stored."
         )
 # A column of names mapped to a contract column would store them: no check, no commit.

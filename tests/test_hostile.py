@@ -52,7 +52,7 @@ def test_streamlits_own_table_download_is_off_and_errors_show_no_details():
 @pytest.mark.parametrize(
     ("value", "shown"),
     [
-        ("![x](http://evil.example/p.png)", "\\!\\[x\\]\\(http\\://evil\\.example/p\\.png\\)"),
+        ("![x](http://evil.example/p.png)", "\\!\\[x\\]\\(http://evil.example/p.png\\)"),
         ("<img src=x onerror=alert(1)>", "\\<img src=x onerror=alert\\(1\\)\\>"),
         ("**bold** _it_", "\\*\\*bold\\*\\* \\_it\\_"),
     ],

@@ -7,8 +7,10 @@ from functools import cache
 
 import pycountry
 
-# Characters that Streamlit's markdown would turn into links, images or formatting.
-_MARKDOWN = str.maketrans({c: f"\\{c}" for c in "\\`*_{}[]()#+-.!|<>~$:"})
+# Characters that let text in a sentence become a link, an image, HTML, emphasis, code, a
+# table, maths or a coloured span (":red[...]") in Streamlit's markdown. ("." and "-" only
+# matter at the start of a line, and data is never put there.)
+_MARKDOWN = str.maketrans({c: f"\\{c}" for c in "\\`*_{}[]()#!|<>~$"})
 
 
 def text(value: object) -> str:
