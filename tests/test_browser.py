@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -23,7 +24,11 @@ PAGES = {
     "methodology": ("Methodology", "Methodology"),
 }
 
+WAIT = 60_000  # ms: a first page draw on a loaded machine can take many seconds
+
 playwright = pytest.importorskip("playwright.sync_api")
+expect = playwright.expect
+expect.set_options(timeout=WAIT)
 pytestmark = pytest.mark.skipif(
     not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (see README)"
 )
@@ -46,6 +51,27 @@ def _save_for_readme(shot: Path, name: str) -> None:
     box = ImageChops.difference(main, background).getbbox()
     bottom = min(image.height, (box[3] if box else image.height) + 40)
     image.crop((0, 0, image.width, bottom)).save(ROOT / "docs" / "screenshots" / f"{name}.png")
+
+
+def _idle(page) -> None:
+    """Wait until the script run has finished (Streamlit marks its root element)."""
+    expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-script-state", "notRunning")
+
+
+def _drawn(page) -> None:
+    """Wait until the run has finished and every plotly chart has drawn."""
+    _idle(page)
+    charts = page.get_by_test_id("stPlotlyChart")
+    for i in range(charts.count()):
+        expect(charts.nth(i).locator(".main-svg").first).to_be_visible()
+
+
+def _tile(page, label: str):
+    """The value of the metric tile with exactly this label."""
+    name = page.get_by_test_id("stMetricLabel").filter(
+        has_text=re.compile(rf"^\s*{re.escape(label)}\s*$")
+    )
+    return page.get_by_test_id("stMetric").filter(has=name).get_by_test_id("stMetricValue")
 
 
 def _launch(p):
@@ -106,33 +132,31 @@ def test_every_page_loads_in_chromium_without_errors(server):
             if name != "overview":  # the first page is open already
                 # Navigate as a person does, through the sidebar.
                 page.get_by_role("link", name=link).click()
-            page.locator(f"h1:has-text('{heading}')").wait_for(timeout=60_000)
+            expect(page.locator("h1", has_text=heading)).to_be_visible()
             # Let charts finish drawing before the screenshot.
-            page.wait_for_load_state("networkidle")
-            time.sleep(2)
-            assert page.locator("[data-testid='stException']").count() == 0, name
+            _drawn(page)
+            expect(page.get_by_test_id("stException")).to_have_count(0)
             page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+        # No accounts yet: a browser on this computer is an analyst, told so by a banner.
+        expect(page.get_by_text("Reach is in open mode")).to_be_visible()
         # A link with filters shows the filtered view; Reset filters returns to everything.
         page.goto(f"{server}/?country=KGZ")
-        page.wait_for_selector("[data-testid='stMetric']", timeout=60_000)
-        page.wait_for_load_state("networkidle")
-        filtered = page.locator("[data-testid='stMetricValue']").first.inner_text()
+        expect(page.get_by_text("Scope: KGZ")).to_be_visible()
+        _idle(page)
+        filtered = _tile(page, "People reached").inner_text()
         # The filters follow the person to another page, and stay in its link.
         page.get_by_role("link", name="Gender balance").click()
-        page.locator("h1:has-text('Gender balance')").wait_for(timeout=60_000)
-        page.wait_for_load_state("networkidle")
-        assert "country=KGZ" in page.url
-        assert page.get_by_text("Scope: KGZ").count() == 1
+        expect(page.locator("h1", has_text="Gender balance")).to_be_visible()
+        _idle(page)
+        expect(page).to_have_url(re.compile(r"country=KGZ"))
+        expect(page.get_by_text("Scope: KGZ")).to_have_count(1)
         page.get_by_role("link", name="Overview").click()
-        page.locator("h1:has-text('How far the programs reach')").wait_for(timeout=60_000)
-        page.wait_for_load_state("networkidle")
-        assert page.locator("[data-testid='stMetricValue']").first.inner_text() == filtered
+        expect(page.locator("h1", has_text="How far the programs reach")).to_be_visible()
+        expect(_tile(page, "People reached")).to_have_text(filtered)
         page.get_by_role("button", name="Reset filters").click()
-        page.wait_for_function(
-            "v => document.querySelector(\"[data-testid='stMetricValue']\").innerText !== v",
-            arg=filtered,
-            timeout=30_000,
-        )
+        expect(page.get_by_text("Scope: all events")).to_be_visible()
+        expect(_tile(page, "People reached")).not_to_have_text(filtered)
+        _idle(page)
         assert "country" not in page.url
         browser.close()
     assert not problems, problems
@@ -156,33 +180,56 @@ def test_an_analyst_uploads_and_commits_a_file_in_chromium(server, tmp_path):
         problems: list[str] = []
         page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
         page.goto(server)
-        page.get_by_role("link", name="Overview").wait_for(timeout=60_000)
-        before = page.locator("[data-testid='stMetricValue']").first.inner_text()
+        expect(page.locator("h1", has_text="How far the programs reach")).to_be_visible()
+        _idle(page)
+        before = _tile(page, "People reached").inner_text()
         page.get_by_role("link", name="Data").click()
-        page.locator("h1:has-text('Data')").wait_for(timeout=60_000)
-        inputs = page.locator("[data-testid='stFileUploaderDropzoneInput']")
+        expect(page.locator("h1", has_text="Data")).to_be_visible()
+        inputs = page.get_by_test_id("stFileUploaderDropzoneInput")
         inputs.nth(0).set_input_files(str(events))
-        page.get_by_text("Events added").wait_for(timeout=60_000)
+        expect(_tile(page, "Events added")).to_have_text("1")
         inputs.nth(1).set_input_files(str(people))
-        page.get_by_text("Participant rows added").wait_for(timeout=60_000)
-        page.wait_for_load_state("networkidle")
-        time.sleep(1)
+        # The preview of both files, not the one of the events file alone (which also has a
+        # "Participant rows added" tile, showing 0).
+        expect(_tile(page, "Participant rows added")).to_have_text("2")
+        _drawn(page)
         page.screenshot(path=str(SHOTS / "data-preview.png"), full_page=True)
         page.get_by_role("button", name="Commit").click()
-        page.get_by_text("Load 2 committed").wait_for(timeout=60_000)
-        time.sleep(1)
+        expect(page.get_by_text(re.compile(r"Load \d+ committed: 1 events added"))).to_be_visible()
+        _idle(page)
         page.screenshot(path=str(SHOTS / "data-committed.png"), full_page=True)
-        assert page.locator("[data-testid='stException']").count() == 0
+        expect(page.get_by_test_id("stException")).to_have_count(0)
         page.get_by_role("link", name="Overview").click()
-        page.locator("h1:has-text('How far the programs reach')").wait_for(timeout=60_000)
+        expect(page.locator("h1", has_text="How far the programs reach")).to_be_visible()
         # Two new people (N1, N2) reached: the tile shows it as soon as the page redraws.
         expected = f"{int(before.replace(',', '')) + 2:,}"
-        page.wait_for_function(
-            "v => document.querySelector(\"[data-testid='stMetricValue']\").innerText === v",
-            arg=expected,
-            timeout=30_000,
-        )
+        expect(_tile(page, "People reached")).to_have_text(expected)
         browser.close()
     assert not problems, problems
     if os.environ.get("REACH_SAVE_SCREENSHOTS"):
         _save_for_readme(SHOTS / "data-preview.png", "data")
+
+
+def test_in_open_mode_a_request_through_a_proxy_sees_only_the_banner(server):
+    # The server has no accounts. A header a reverse proxy adds marks the browser as not on
+    # this computer (Streamlit passes the websocket's request headers to st.context).
+    with playwright.sync_playwright() as p:
+        browser = _launch(p)
+        context = browser.new_context(
+            viewport={"width": 1500, "height": 1600},
+            extra_http_headers={"X-Forwarded-For": "203.0.113.9"},
+        )
+        page = context.new_page()
+        for path in ("/", "/gender", "/data"):
+            page.goto(server + path)
+            expect(page.get_by_text("This Reach server has no accounts yet")).to_be_visible()
+            _idle(page)
+            expect(page.get_by_test_id("stCode")).to_contain_text(
+                "python -m reach accounts add NAME --role admin"
+            )
+            expect(page.get_by_test_id("stMetric")).to_have_count(0)
+            expect(page.get_by_test_id("stPlotlyChart")).to_have_count(0)
+            expect(page.get_by_test_id("stFileUploader")).to_have_count(0)
+            expect(page.get_by_test_id("stSidebarNav")).to_have_count(0)
+            expect(page.get_by_text("Scope:")).to_have_count(0)
+        browser.close()
