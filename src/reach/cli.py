@@ -301,12 +301,13 @@ def _cmd_restore(args: argparse.Namespace) -> int:
 
     path = args.db or store.default_path()
     try:
-        backup.restore(args.dir, path, accounts.default_path(path))
+        done = backup.restore(args.dir, path, accounts.default_path(path))
     except backup.BackupError as exc:
         print(f"ERROR   {exc}", file=sys.stderr)
         return EXIT_ERRORS
     accounts.audit(accounts.default_path(path), cli_accounts.actor(), "restore", str(args.dir))
-    print(f"Restored the store and the accounts from {args.dir}.")
+    what = "the store" if done.get("accounts") is None else "the store and the accounts"
+    print(f"Restored {what} from {args.dir}.")
     return EXIT_OK
 
 
