@@ -44,17 +44,19 @@ st.caption(
 note = st.session_state.pop("accounts_note", None)
 if note:
     st.success(note)
-if frames.viewer().open_mode:
-    st.info("No account exists yet. Create the first administrator below (or on the server "
-            "with `python -m reach accounts add NAME --role admin`).")  # fmt: skip
 
 table = accounts.listing(auth.accounts_path())
-st.dataframe(table, hide_index=True, width="stretch")
+st.dataframe(
+    table, hide_index=True, width="stretch",
+    column_config={"name": "Username", "role": "Role", "programs": "Programs",
+                   "created_at": "Created (UTC)", "updated_at": "Changed (UTC)"},
+)  # fmt: skip
 
 programs_known = session.options(())["programs"]
 
 st.subheader("Add an account")
-with st.form("add_account", clear_on_submit=True):
+# Plain widgets, not st.form: a form beside a pages/ folder does not submit in AppTest.
+with st.container(border=True):
     name = st.text_input("Username", key="acc_name")
     role = st.selectbox("Role", accounts.ROLES, index=1, key="acc_role")
     progs = st.multiselect("Limit to programs (none: every program)", programs_known,
@@ -63,7 +65,7 @@ with st.form("add_account", clear_on_submit=True):
         f"Password (at least {accounts.MIN_PASSWORD} characters)", type="password",
         key="acc_password",
     )  # fmt: skip
-    if st.form_submit_button("Add account", type="primary"):
+    if st.button("Add account", type="primary", key="acc_add"):
         _change("add", name.strip(), f"role {role}", lambda path, n, r, pw, p: accounts.add(
             path, n, r, pw, tuple(p)), role, password, progs)  # fmt: skip
 

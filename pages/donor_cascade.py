@@ -23,9 +23,9 @@ levels = frames.donor_metric("cascade_levels", f)
 levels["level_name"] = ["Root trainings" if lv == 0 else f"Level {lv}" for lv in levels["level"]]
 frames.donor_chart(
     charts.published_bar(
-        levels.assign(row=levels["program"] + " · " + levels["level_name"]).iloc[::-1],
+        levels.assign(row=levels["program"] + " · " + levels["level_name"]),
         "row", "people_reached", f"People reached at each cascade level, per program — {scope}",
-        "People reached",
+        "People reached", ranked=False,
     ),
     levels.drop(columns="level_name"), "cascade-levels", ("people_reached",),
 )  # fmt: skip

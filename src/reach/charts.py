@@ -297,12 +297,15 @@ def _published_labels(values: pd.Series) -> list[str]:
     return [disclosure.text(None if pd.isna(v) else int(v)) for v in values]
 
 
-def published_bar(df: pd.DataFrame, label: str, value: str, title: str, name: str) -> go.Figure:
-    """A horizontal bar per row of published counts, largest on top, '<8' where suppressed."""
+def published_bar(
+    df: pd.DataFrame, label: str, value: str, title: str, name: str, ranked: bool = True
+) -> go.Figure:
+    """A horizontal bar per row of published counts ('<8' where suppressed): largest on top
+    when `ranked`, else in the frame's order from the top."""
     data = _plain_column(df, label)
     data["_label"] = _published_labels(data[value])
     data["_value"] = pd.to_numeric(data[value], errors="coerce").astype("float64").fillna(0)
-    data = data.sort_values("_value")
+    data = data.sort_values("_value") if ranked else data.iloc[::-1]
     fig = go.Figure(
         go.Bar(
             x=data["_value"], y=data[label], orientation="h", text=data["_label"],

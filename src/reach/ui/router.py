@@ -72,7 +72,7 @@ def _account_box(viewer: Viewer) -> None:
     side.button("Sign out", key="sign_out", on_click=auth.sign_out, width="stretch")
 
 
-def _banners(viewer: Viewer) -> None:
+def _banners(viewer: Viewer, path: str) -> None:
     if viewer.open_mode:
         st.warning(
             "Reach is in **open mode**: there are no accounts yet, so anyone on this computer "
@@ -80,7 +80,7 @@ def _banners(viewer: Viewer) -> None:
             "administrator with `python -m reach accounts add NAME --role admin`; from then "
             "on everyone signs in."
         )
-    if not viewer.is_donor:
+    if not viewer.is_donor and path in (*FILTERED, "data"):
         st.caption(
             ":material/lock: **Exact numbers, for use inside the organisation.** Do not share "
             "them outside it: donors get their own disclosure-controlled view."
@@ -105,7 +105,7 @@ def sidebar(viewer: Viewer, page: st.Page) -> None:
             filters.donor(viewer) if viewer.is_donor else filters.organisation(viewer)
         )
     _account_box(viewer)
-    _banners(viewer)
+    _banners(viewer, path)
 
 
 def run(page: st.Page) -> None:
