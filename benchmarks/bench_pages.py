@@ -2,7 +2,7 @@
 
 Run after bench_core.py (it reuses its 1,000,000-row store):
     python benchmarks/bench_pages.py [--db benchmarks/out/bench-1000000.duckdb]
-Each page script runs in Streamlit's AppTest with the filters the sidebar would hand it:
+Each page runs in Streamlit's AppTest through the router, with its filters in the URL:
 every query and every chart of a real redraw, with the store snapshot already in memory
 and the query caches cold for each new filter.
 """
@@ -51,19 +51,20 @@ def main() -> None:
         ),
     ]
     # Warm the shared snapshot once (it is built when the store changes, not per filter).
-    warm = AppTest.from_file(str(ROOT / "pages" / "methodology.py"), default_timeout=600)
     t = time.perf_counter()
-    from reach import webui
-
-    webui.connection()
+    warm = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=600)
+    warm.switch_page("pages/methodology.py")
+    warm.run()
     snapshot = time.perf_counter() - t
     del warm
     table = []
     for page in PAGES:
         times = []
         for _, filters in changes:
-            at = AppTest.from_file(str(ROOT / "pages" / f"{page}.py"), default_timeout=600)
-            at.session_state["filters"] = filters
+            # The app as the router runs it (open mode: no accounts), filters from the URL.
+            at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=600)
+            at.query_params.update(_query(filters))
+            at.switch_page(f"pages/{page}.py")
             t = time.perf_counter()
             at.run()
             times.append(time.perf_counter() - t)
@@ -83,6 +84,19 @@ def main() -> None:
     OUT.mkdir(exist_ok=True)
     (OUT / "pages.md").write_text(text + "\n", encoding="utf-8")
     print(text)
+
+
+def _query(filters: Filters) -> dict[str, list[str] | str]:
+    """The URL query a shared link would carry for these filters."""
+    query: dict[str, list[str] | str] = {}
+    for attr, key in (("programs", "program"), ("countries", "country"), ("event_types", "type")):
+        if getattr(filters, attr):
+            query[key] = list(getattr(filters, attr))
+    if filters.date_from:
+        query["from"] = filters.date_from.isoformat()
+    if filters.date_to:
+        query["to"] = filters.date_to.isoformat()
+    return query
 
 
 if __name__ == "__main__":
