@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from reach import history, mapping, store, upload
+from reach import history, limits, mapping, store, upload
 from reach.contract import SPECS
 from reach.export import safe_csv
 from reach.ui import auth, frames, labels, session
@@ -12,13 +12,15 @@ from reach.ui.router import guard
 guard(__file__)
 
 st.title("Data")
-limit = upload.max_upload_mb()
+caps = limits.current()
+limit = caps.upload_mb
 st.markdown(
     "Bring in new **events**, **participants** (attendance lists) and/or **countries**: "
-    "CSV (UTF-8 or Windows-1251; comma, semicolon or tab) or Excel **.xlsx**, up to "
-    f"**{limit} MB** per file. Nothing is written until you press **Commit**, and the last "
-    "load can be undone."
+    "CSV (UTF-8 or Windows-1251, one encoding per file; comma, semicolon or tab) or Excel "
+    f"**.xlsx**, up to **{limit} MB** per file. Nothing is written until you press **Commit**, "
+    "and the last load can be undone."
 )
+st.caption(f"Input limits: {caps.describe()}. A file beyond them is refused, naming the limit.")
 
 # 1. Upload ---------------------------------------------------------------------------------
 uploads: dict[str, upload.Upload] = {}
@@ -26,7 +28,8 @@ for col, kind in zip(st.columns(3), upload.KINDS, strict=True):
     with col:
         file = st.file_uploader(
             SPECS[kind].name,
-            type=["csv", "tsv", "txt", "xlsx"],
+            # .xlsm and .xls are offered so that Reach, not the widget, says why it refuses them.
+            type=upload.FILE_TYPES,
             key=f"file_{kind}",
             max_upload_size=limit,
         )

@@ -31,7 +31,7 @@ def rows_of(data: bytes) -> list[list[str]]:
         ("a\r\n@SUM(1)", "a\r\n'@SUM(1)"),
         ("\r=1", "'\r'=1"),
         ("\t=1+1", "'\t=1+1"),
-        ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
         ("plain\ntext", "plain\ntext"),
     ],
 )

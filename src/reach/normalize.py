@@ -3,12 +3,105 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import duckdb
 import pandas as pd
 
-from . import countries
+from . import countries, sqlfiles
 from .contract import EVENT_TYPE_SPELLINGS, GENDER_SPELLINGS, ROLE_SPELLINGS
+
+# Characters that show nothing yet make two IDs differ: zero-width space, non-joiner and joiner,
+# word joiner, zero-width no-break space (a byte-order mark inside a file) and soft hyphen.
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_DROP_INVISIBLE = str.maketrans("", "", INVISIBLE)
+
+# The staged ID columns, rewritten in place by normalise_ids.
+ID_COLUMNS = (
+    ("stg_events", "event_id"),
+    ("stg_events", "parent_event_id"),
+    ("stg_participants", "participant_id"),
+    ("stg_participants", "event_id"),
+)
+
+# Printable ASCII and Cyrillic: no character there has a compatibility form, so NFKC leaves
+# an ID of them that is already in NFC as it is (tests/test_ids.py checks the characters).
+_NFKC_STABLE = r"[\x20-\x7e\x{0400}-\x{052f}]*"
+
+# Cyrillic letters and the Latin letters they look like (common ones of Unicode's confusables),
+# one to one: Ү, not У, is Y; Н, not Һ, is H. Two IDs that read the same once these are
+# swapped look the same on screen.
+LATIN_LOOKALIKES = dict(
+    zip(
+        "АВЕКМНОРСТХҮЅІЈԚԜЁЇаеорсухѕіјһԛԝԁёїӏ",
+        "ABEKMHOPCTXYSIJQWËÏaeopcyxsijhqwdëïl",
+        strict=True,
+    )
+)
+_TO_LATIN = str.maketrans(LATIN_LOOKALIKES)
+
+
+def identifier(value: str) -> str | None:
+    """An ID as stored: invisible characters dropped, NFKC, white space trimmed; None if blank."""
+    return unicodedata.normalize("NFKC", value.translate(_DROP_INVISIBLE)).strip() or None
+
+
+def normalise_ids(con: duckdb.DuckDBPyConnection) -> None:
+    """Rewrite the staged IDs through `identifier`; Python sees each distinct changeable ID once."""
+    ids = " union all ".join(f"select {column} as id from {table}" for table, column in ID_COLUMNS)
+    # DuckDB has nfc_normalize but no NFKC, so Python takes the distinct IDs NFKC could change.
+    # An all-ASCII ID needs only the staging SQL's trim; DuckDB's column statistics answer
+    # `strlen <> length` (a character beyond ASCII) at once for an all-ASCII list.
+    candidates = con.execute(
+        f"""
+        select id from (select distinct id from ({ids}) where strlen(id) <> length(id))
+        where not (regexp_full_match(id, $stable) and nfc_normalize(id) = id)
+        """,
+        {"stable": _NFKC_STABLE},
+    ).fetchall()
+    normalised = ((raw, identifier(raw)) for (raw,) in candidates)
+    changed = [(raw, new) for raw, new in normalised if new != raw]
+    if not changed:
+        return
+    con.register("_id_df", pd.DataFrame(changed, columns=["raw", "id"], dtype="object"))
+    con.execute("create or replace temp table id_spelling as select * from _id_df")
+    con.unregister("_id_df")
+    for table, column in ID_COLUMNS:
+        con.execute(
+            f"update {table} set {column} = m.id from id_spelling as m "
+            f"where {table}.{column} = m.raw"
+        )
+
+
+def install_lookalikes(con: duckdb.DuckDBPyConnection) -> None:
+    """Table id_lookalike: each ID in all_people with a Cyrillic look-alike letter, in Latin."""
+    cyrillic, latin = "".join(LATIN_LOOKALIKES), "".join(LATIN_LOOKALIKES.values())
+    # The column statistics skip an all-ASCII list at once. DuckDB's translate() rebuilds its
+    # map for every value, so Python swaps the letters of the distinct IDs that need it.
+    ids = con.execute(
+        """
+        select distinct participant_id from all_people
+        where strlen(participant_id) <> length(participant_id)
+            and regexp_matches(participant_id, $cyrillic)
+        """,
+        {"cyrillic": f"[{cyrillic}]"},
+    ).df()
+    # As the map is one to one, two IDs read the same only if one holds the Latin letter that
+    # the other's Cyrillic letter looks like: a list of Cyrillic IDs alone needs nothing more.
+    if len(ids) and not sqlfiles.scalar(
+        con,
+        "select exists (select 1 from all_people where regexp_matches(participant_id, $latin))",
+        {"latin": f"[{latin}]"},
+    ):
+        ids = ids.iloc[:0]
+    ids["skeleton"] = ids["participant_id"].str.translate(_TO_LATIN)
+    con.register("_lookalike_df", ids)
+    con.execute(
+        "create or replace temp table id_lookalike as "
+        "select participant_id::varchar as participant_id, skeleton::varchar as skeleton "
+        "from _lookalike_df"
+    )
+    con.unregister("_lookalike_df")
 
 
 def _pairs(mapping: dict[str, str], key: str, value: str) -> pd.DataFrame:

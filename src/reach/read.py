@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 import tempfile
 from collections.abc import Collection
@@ -13,9 +14,14 @@ from pathlib import Path
 import charset_normalizer
 import duckdb
 
+from . import limits
 from .sqlfiles import quote_ident
 
 DELIMITERS = (",", ";", "\t")
+
+# Reach caps cell length itself (REACH_MAX_CELL_CHARS) and names the row and column; the csv
+# module's own 128 KB field limit would only fail earlier, naming neither.
+csv.field_size_limit(2**31 - 1)
 
 # Signatures of files people rename to .csv by mistake.
 MAGIC = {
@@ -29,13 +35,15 @@ MAGIC = {
 
 
 class InputError(Exception):
-    """A file that cannot be read at all; the message names the file."""
+    """A file that cannot be read at all; the message names the file (and column, if any)."""
 
-    def __init__(self, file: str, message: str, row: int | None = None):
-        super().__init__(f"{file}: {message}")
+    def __init__(self, file: str, message: str, row: int | None = None, column: str | None = None):
+        where = f" row {row}, column {column}" if column and row else ""
+        super().__init__(f"{file}{where}: {message}")
         self.file = file
         self.message = message
         self.row = row
+        self.column = column
 
 
 @dataclass
@@ -67,18 +75,105 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
         pass
+    _refuse_mixed_encodings(data, name)
     # The contract's other encoding: Windows-1251, as Cyrillic Excel exports are written.
+    # Every line is valid in it now: a line that is not was refused above, never guessed at.
+    return data.decode("cp1251"), "windows-1251"
+
+
+def _refuse_mixed_encodings(data: bytes, name: str) -> None:
+    """Refuse a file that is not wholly in one encoding, naming the rows that differ.
+
+    Decoding a UTF-8 file with a Windows-1251 row whole as Windows-1251 would garble every
+    UTF-8 line without a word (`Алия-01` stored as `РђР»РёСЏ-01`), so a file is never re-read
+    in another encoding, nor guessed at: the analyst fixes the rows named.
+    """
+    utf8: list[int] = []
+    other: list[int] = []
+    neither: list[int] = []
+    for i, line in enumerate(data.split(b"\n")):
+        if line.isascii():
+            continue  # ASCII reads the same in every accepted encoding
+        try:
+            line.decode("utf-8")
+            utf8.append(i)
+            continue
+        except UnicodeDecodeError:
+            other.append(i)
+        try:
+            line.decode("cp1251")
+        except UnicodeDecodeError:
+            neither.append(i)  # byte 0x98, the one Windows-1251 leaves undefined
+    if utf8 and other:
+        # The file's encoding is the one most of its lines use; UTF-8 when it is a tie.
+        if len(utf8) >= len(other):
+            encoding, odd, text = "UTF-8", other, data.decode("utf-8-sig", errors="replace")
+        else:
+            encoding, odd, text = "Windows-1251", utf8, data.decode("cp1251", errors="replace")
+        what = f"not in {encoding}, the encoding of the rest of the file"
+        problem = "mixes two text encodings"
+    elif neither:
+        odd, text = neither, data.decode("cp1251", errors="replace")
+        what = "neither in UTF-8 nor in Windows-1251, the encodings Reach reads"
+        problem = "is not wholly in one text encoding Reach reads"
+    else:
+        return
+    rows = _spreadsheet_rows(text, odd)
+    shown = ", ".join(str(r) for r in rows[:10]) + (", …" if len(rows) > 10 else "")
+    one = len(rows) == 1
+    raise InputError(
+        name,
+        f"{problem}: {'row' if one else 'rows'} {shown} {'is' if one else 'are'} {what}, so "
+        f"{'it' if one else 'they'} would be read as garbled text. Save the file again in one "
+        "encoding (UTF-8 is best) and upload it again.",
+        row=rows[0],
+    )
+
+
+class _Lines:
+    """The lines of a text from an offset, ends kept; `pos` is where the next line starts.
+
+    csv.reader reads one record's lines and no more, so after each record `pos` is the offset
+    of the next record. Slicing line by line also avoids io.StringIO's copy of the whole text.
+    """
+
+    def __init__(self, text: str, start: int = 0):
+        self.text = text
+        self.pos = start
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        if self.pos >= len(self.text):
+            raise StopIteration
+        end = self.text.find("\n", self.pos)
+        end = len(self.text) if end < 0 else end + 1
+        line = self.text[self.pos : end]
+        self.pos = end
+        return line
+
+
+def _spreadsheet_rows(text: str, lines: list[int]) -> list[int]:
+    """The rows (header = 1) that hold the given lines (from 0), as a spreadsheet counts them."""
+    delimiter = _sniff_delimiter(_first_line(text))
+    wanted = sorted(set(lines))
+    reader = csv.reader(_Lines(text), delimiter=delimiter)
+    rows: list[int] = []
+    row = next_line = 0
     try:
-        return data.decode("cp1251"), "windows-1251"
-    except UnicodeDecodeError:
+        for _record in reader:
+            row += 1
+            while next_line < len(wanted) and wanted[next_line] < reader.line_num:
+                rows.append(row)
+                next_line += 1
+            if next_line == len(wanted):
+                break
+    except csv.Error:
         pass
-    best = charset_normalizer.from_bytes(data[:500_000]).best()
-    if best is None:
-        raise InputError(name, "is not a text file in UTF-8 or Windows-1251.")
-    try:
-        return data.decode(best.encoding), best.encoding
-    except UnicodeDecodeError as exc:
-        raise InputError(name, "is not a text file in UTF-8 or Windows-1251.") from exc
+    # Lines after a record that does not parse belong to that record at the latest.
+    rows += [row + 1] * (len(wanted) - next_line)
+    return sorted(set(rows))
 
 
 def _first_line(text: str) -> str:
@@ -104,9 +199,16 @@ def prepare(data: bytes, name: str, workdir: Path, source: Path | None = None) -
     if controls > 0.01 * min(len(text), 65536):
         raise InputError(name, "is not a text file (it contains binary data).")
     delimiter = _sniff_delimiter(_first_line(text))
-    reader = csv.reader(io.StringIO(text[:1_000_000]), delimiter=delimiter)
+    caps = limits.current()
+    # Cheap checks on the whole text first: a 100,000-column header or an unclosed quote must
+    # be refused before any parser builds a row from it.
+    _check_width(text, name, delimiter, caps.columns)
+    _check_quotes(text, name, delimiter)
+    _check_length(text, name, delimiter, caps.rows)
+    reader = csv.reader(_Lines(text), delimiter=delimiter)
     try:
         header = next(reader)
+        _check_header(header, name, caps)
         has_rows = any(any(cell.strip() for cell in row) for row in reader)
     except (csv.Error, StopIteration) as exc:
         raise InputError(name, f"has no readable header row ({exc}).") from exc
@@ -128,6 +230,146 @@ def prepare(data: bytes, name: str, workdir: Path, source: Path | None = None) -
     return CsvText(name, path, encoding, delimiter, header, has_rows, notes)
 
 
+def too_wide(name: str, columns: int, cap: int, is_csv: bool = False) -> InputError:
+    """The refusal of a file or sheet with more columns than REACH_MAX_COLUMNS."""
+    advice = (
+        "Check the delimiter (comma, semicolon or tab), or remove the columns Reach does not need."
+        if is_csv
+        else "Remove the columns Reach does not need."
+    )
+    return InputError(
+        name,
+        f"has {columns:,} columns; Reach reads at most {cap:,} (REACH_MAX_COLUMNS). {advice}",
+        row=1,
+    )
+
+
+def too_long(name: str, rows: int) -> InputError:
+    """The refusal of a file or sheet with more rows than REACH_MAX_ROWS."""
+    return InputError(
+        name,
+        f"has more than {rows:,} rows below the header; Reach reads at most {rows:,} "
+        "(REACH_MAX_ROWS). Split it into smaller files.",
+    )
+
+
+def cell_too_long(name: str, row: int, column: str, chars: int, cap: int) -> InputError:
+    """The refusal of an over-long cell, by row and column; its text is never shown."""
+    what = "this header cell" if row == 1 else "this cell"
+    return InputError(
+        name,
+        f"{what} is {chars:,} characters long; Reach reads at most {cap:,} characters in a "
+        "cell (REACH_MAX_CELL_CHARS). Shorten it, or check that this is the right file.",
+        row=row,
+        column=column,
+    )
+
+
+def _header_end(text: str) -> int:
+    """Where the header record ends: the first line end outside quotes (len(text) if none)."""
+    quotes = start = 0
+    while (end := text.find("\n", start)) >= 0:
+        quotes += text.count('"', start, end)
+        if quotes % 2 == 0:
+            return end + 1
+        start = end + 1
+    return len(text)
+
+
+def _check_width(text: str, name: str, delimiter: str, cap: int) -> None:
+    """Count the header's columns on its raw text, before csv builds a list of them."""
+    header = text[: _header_end(text)]
+    if header.count(delimiter) < cap:
+        return
+    # Delimiters inside quoted cells do not separate columns; quotes pair up from the start.
+    columns = re.sub(r'"[^"]*"', "", header).count(delimiter) + 1
+    if columns > cap:
+        raise too_wide(name, columns, cap, is_csv=True)
+
+
+def _check_quotes(text: str, name: str, delimiter: str) -> None:
+    """Refuse a quoted cell whose closing quote is missing: it would swallow the file's rest."""
+    if text.count('"') % 2 == 0:
+        return  # every opening quote can be closed; a stray quote inside a cell is kept as is
+    found = unclosed_quote(text, delimiter)
+    if found is not None:
+        raise _unclosed(name, text, delimiter, *found)
+
+
+def unclosed_quote(text: str, delimiter: str) -> tuple[int, int] | None:
+    """The row (header = 1) and column (from 1) of a quoted cell that is never closed."""
+    row = start = 0
+    while True:
+        lines = _Lines(text, start)
+        # strict: at the end of the text inside a quoted cell, raise rather than keep the cell.
+        reader = csv.reader(lines, delimiter=delimiter, strict=True)
+        try:
+            for _record in reader:
+                row += 1
+                start = lines.pos
+            return None
+        except csv.Error as exc:
+            if "unexpected end of data" in str(exc):
+                # Closing the quote at the very end ends that cell: its record shows the column.
+                record = next(csv.reader(_Lines(text[start:] + '"'), delimiter=delimiter))
+                return row + 1, len(record)
+            # Another malformation (text after a closing quote), which DuckDB names with its
+            # line: go on from the next line, so an unclosed quote further down is still found.
+            row += 1
+            start = lines.pos
+
+
+def _unclosed(name: str, text: str, delimiter: str, row: int, column: int) -> InputError:
+    label = str(column)
+    if row > 1:
+        header = next(csv.reader(_Lines(text), delimiter=delimiter))
+        if column <= len(header) and _clean(header[column - 1]):
+            label = _clean(header[column - 1])
+    return InputError(
+        name,
+        "a quoted cell starts here and its closing quote is missing, so the rest of the file "
+        "would be read into that one cell. Add the closing quote (a quote inside a quoted cell "
+        'is written twice: "").',
+        row=row,
+        column=label,
+    )
+
+
+def _check_length(text: str, name: str, delimiter: str, cap: int) -> None:
+    """Refuse more than `cap` rows below the header; count records only if lines exceed it."""
+    lines = text.count("\n") + (not text.endswith("\n"))
+    if lines - 1 <= cap:
+        return
+    records = csv.reader(_Lines(text), delimiter=delimiter)
+    try:
+        # Quoted newlines make lines outnumber records: count records, and stop past the cap.
+        counted = sum(1 for _ in itertools.islice(records, cap + 2))
+    except csv.Error:
+        counted = lines  # a file that does not parse is held to its lines
+    if counted - 1 > cap:
+        raise too_long(name, cap)
+
+
+def _check_header(header: list[str], name: str, caps: limits.Limits) -> None:
+    if len(header) > caps.columns:
+        raise too_wide(name, len(header), caps.columns, is_csv=True)
+    for i, cell in enumerate(header, start=1):
+        if len(cell) > caps.cell_chars:
+            raise cell_too_long(name, 1, str(i), len(cell), caps.cell_chars)
+
+
+def find_long_cell(text: str, delimiter: str, cap: int) -> tuple[int, int, int] | None:
+    """The row (header = 1), column (from 1) and length of the first cell over `cap` chars."""
+    try:
+        for row, record in enumerate(csv.reader(_Lines(text), delimiter=delimiter), start=1):
+            if max(map(len, record), default=0) > cap:
+                column = next(i for i, cell in enumerate(record, start=1) if len(cell) > cap)
+                return row, column, len(record[column - 1])
+    except csv.Error:
+        return None
+    return None
+
+
 def _has_blank_line(text: str) -> bool:
     """True when an empty line stands before the last record (trailing ones do no harm)."""
     end = len(text.rstrip("\r\n"))
@@ -141,7 +383,7 @@ def _has_blank_line(text: str) -> bool:
 def _keep_blank_lines(text: str, delimiter: str, width: int) -> str:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
-    for row in csv.reader(io.StringIO(text), delimiter=delimiter):
+    for row in csv.reader(_Lines(text), delimiter=delimiter):
         writer.writerow(row if any(c.strip() for c in row) else [""] * max(width, 1))
     return out.getvalue()
 
@@ -197,27 +439,73 @@ def load_raw(
     # No sniffing: the dialect is already known, and the sniffer guesses wrong on tiny files.
     # Every column is declared so the file parses; only the kept ones are selected.
     select = f"{target} select {', '.join(quote_ident(n) for n in kept)} from read_csv("
+    caps = limits.current()
     options = (
         "$path, header = true, auto_detect = false, columns = $columns, delim = $delim, "
-        "quote = '\"', escape = '\"'"
+        "quote = '\"', escape = '\"', max_line_size = $line"
     )
     params = {
         "path": str(csv_text.path),
         "delim": csv_text.delimiter,
         "columns": dict.fromkeys(names, "VARCHAR"),
+        # Room for a record of the widest allowed row with every cell at the longest allowed
+        # length (4 bytes a character at most), so only an over-long cell can exceed it.
+        "line": max(2 * 1024 * 1024, 4 * caps.columns * (caps.cell_chars + 3)),
     }
     try:
         con.execute(f"{select}{options})", params)
-        return kept
     except duckdb.Error as exc:
-        _raise_if_too_wide(csv_text, exc)
-    # Short rows (trailing empty cells cut off) are padded; that needs the serial reader.
-    try:
-        con.execute(f"{select}{options}, null_padding = true, parallel = false)", params)
-    except duckdb.Error as exc:
-        _raise_if_too_wide(csv_text, exc)
-        raise InputError(csv_text.name, f"could not be read as CSV: {_first(exc)}") from exc
+        _raise_if_unreadable(csv_text, exc)
+        # Short rows (trailing empty cells cut off) are padded; that needs the serial reader.
+        try:
+            con.execute(f"{select}{options}, null_padding = true, parallel = false)", params)
+        except duckdb.Error as exc2:
+            _raise_if_unreadable(csv_text, exc2)
+            raise InputError(csv_text.name, f"could not be read as CSV: {_first(exc2)}") from exc2
+    _check_cells(con, csv_text, table, kept, caps.cell_chars)
     return kept
+
+
+def _check_cells(
+    con: duckdb.DuckDBPyConnection, csv_text: CsvText, table: str, kept: list[str], cap: int
+) -> None:
+    """Refuse the first cell over `cap` characters, by row and column."""
+    # Checked on the table, not the text: a quoted cell may span many short lines. strlen
+    # (bytes, never fewer than characters) is stored with each string, so it filters first.
+    firsts = ", ".join(
+        f"min(rowid) filter (where strlen({quote_ident(n)}) > $cap "
+        f"and length({quote_ident(n)}) > $cap)"
+        for n in kept
+    )
+    found = con.execute(f"select {firsts} from {quote_ident(table)}", {"cap": cap}).fetchall()[0]
+    over = [(rowid, n) for rowid, n in zip(found, kept, strict=True) if rowid is not None]
+    if not over:
+        return
+    rowid, column = min(over)
+    chars = con.execute(
+        f"select length({quote_ident(column)}) from {quote_ident(table)} where rowid = $r",
+        {"r": rowid},
+    ).fetchall()[0][0]
+    raise cell_too_long(csv_text.name, rowid + 2, column, chars, cap)
+
+
+def _raise_if_unreadable(csv_text: CsvText, exc: Exception) -> None:
+    """Turn DuckDB's errors that have a plain explanation into one, naming row and column."""
+    _raise_if_too_wide(csv_text, exc)
+    message = str(exc).lower()
+    if "unterminated quote" in message or "maximum line size" in message:
+        text = csv_text.path.read_text(encoding="utf-8")
+        if "unterminated quote" in message:
+            found = unclosed_quote(text, csv_text.delimiter)
+            if found is not None:
+                raise _unclosed(csv_text.name, text, csv_text.delimiter, *found) from exc
+        cap = limits.current().cell_chars
+        long = find_long_cell(text, csv_text.delimiter, cap)
+        if long is not None:
+            row, column, chars = long
+            names = header_names(csv_text)
+            label = names[column - 1] if column <= len(names) else str(column)
+            raise cell_too_long(csv_text.name, row, label, chars, cap) from exc
 
 
 def _raise_if_too_wide(csv_text: CsvText, exc: Exception) -> None:
@@ -233,10 +521,8 @@ def _raise_if_too_wide(csv_text: CsvText, exc: Exception) -> None:
 
 
 def _first(exc: Exception) -> str:
-    # DuckDB quotes the offending line ("Original Line: ..."): cells, maybe names, never shown.
-    lines = [
-        ln.strip()
-        for ln in str(exc).splitlines()
-        if ln.strip() and not ln.strip().lower().startswith("original line")
-    ]
+    # DuckDB quotes the offending record ("Original Line: ...", maybe over several lines):
+    # cells, maybe names, never shown. Only what comes before it is kept.
+    head = re.split(r"original line", str(exc), maxsplit=1, flags=re.I)[0]
+    lines = [ln.strip() for ln in head.splitlines() if ln.strip()]
     return " ".join(lines[:2])[:300]

@@ -3,24 +3,29 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import excel, mapping, read
+from . import excel, limits, mapping, read
 from .read import InputError
 from .validate import Source
 
 KINDS = ("events", "participants", "countries")
 
+# Offered by the upload widget so that these get Reach's own sentence, not a generic refusal.
+UNREAD = {
+    ".xlsm": "is a macro-enabled workbook (.xlsm); Reach does not read those. In Excel, "
+    "save it as an Excel workbook (.xlsx) or as CSV (UTF-8) and upload that.",
+    ".xls": "is an Excel 97-2003 workbook (.xls); Reach does not read those. In Excel, "
+    "save it as an Excel workbook (.xlsx) or as CSV (UTF-8) and upload that.",
+}
+FILE_TYPES = ["csv", "tsv", "txt", "xlsx", *(ext.lstrip(".") for ext in UNREAD)]
+
 
 def max_upload_mb() -> int:
     """The size limit for one uploaded file: $REACH_MAX_UPLOAD_MB, default 50."""
-    try:
-        return max(1, int(os.environ.get("REACH_MAX_UPLOAD_MB", "50")))
-    except ValueError:
-        return 50
+    return limits.current().upload_mb
 
 
 @dataclass
@@ -53,6 +58,10 @@ def open_upload(kind: str, name: str, data: bytes, sheet: str | None = None) -> 
             f"{name}: is {len(data) / 1024 / 1024:.1f} MB, over the {limit} MB limit for one "
             "file. Split it, or ask the administrator to raise REACH_MAX_UPLOAD_MB."
         )
+        return up
+    refusal = UNREAD.get(Path(name).suffix.lower())
+    if refusal:
+        up.error = f"{name}: {refusal}"
         return up
     try:
         if excel.is_workbook(data):

@@ -25,6 +25,8 @@ WARNING_CODES = {
     "unknown_participant_country",
     "duplicate_attendance",
     "identifying_column_dropped",
+    "mixed_script_id",
+    "lookalike_id",
 }
 
 
@@ -163,6 +165,11 @@ def _message(code: str, column: str | None, value: str | None) -> str:
         "the latest disclosed one is used.",
         "bad_country_code": f"{v} is neither an ISO 3166-1 country nor a three-letter code.",
         "duplicate_country_code": f"country {v} is listed more than once.",
+        "mixed_script_id": f"{column} {v} mixes Latin and Cyrillic letters, which look alike: "
+        "check that it is typed the same way in every list.",
+        "lookalike_id": f"the IDs {value} look the same but are written with different letters "
+        "(Latin and Cyrillic), so they count as different people; spell each person's ID one "
+        "way.",
     }
     return templates[code]
 
@@ -197,7 +204,9 @@ def _read(
                 )
         except InputError as exc:
             row = (exc.row,) if exc.row else ()
-            report.add(Issue(ERROR, exc.file, "unreadable", exc.message, rows=row))
+            report.add(
+                Issue(ERROR, exc.file, "unreadable", exc.message, column=exc.column, rows=row)
+            )
             readable = False
     if not present:
         cols = ", ".join(f"null::varchar as {quote_ident(c)}" for c in spec.columns)
@@ -292,6 +301,15 @@ def _event_views(con: duckdb.DuckDBPyConnection, merge: bool) -> None:
         )
     con.execute(f"create or replace temp view all_events as {staged}")
     con.execute(f"create or replace temp view attendance_events as {attending}")
+    # Everyone the store would list after the load, for look-alike IDs across loads.
+    people = "select participant_id from stg_participants"
+    if merge:
+        people += (
+            " union all select participant_id from main.participants "
+            "where event_id not in (select event_id from stg_participants "
+            "where event_id is not null)"
+        )
+    con.execute(f"create or replace temp view all_people as {people}")
 
 
 def _collect(con: duckdb.DuckDBPyConnection, query: str, file: str, report: Report) -> None:
@@ -337,7 +355,9 @@ def stage(
         _context_views(con, merge)
         sqlfiles.materialize(con, "stg_events", "stage_events")
         sqlfiles.materialize(con, "stg_participants", "stage_participants")
+        normalize.normalise_ids(con)
     _event_views(con, merge)
+    normalize.install_lookalikes(con)
     missing_columns = {(i.file, i.column) for i in report.issues if i.code == "missing_column"}
     before = len(report.issues)
     _collect(con, "issues_countries", names["countries"], report)

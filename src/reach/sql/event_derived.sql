@@ -1,13 +1,32 @@
--- Derived columns of every stored event: cascade level and root (level 0 = no parent; cycles
--- are refused on the way in, so the recursion ends), order by date, and whether it has a list.
-with recursive walk as (
-    select event_id, 0 as cascade_level, event_id as root_event_id
-    from main.events
-    where parent_event_id is null
-    union all
-    select e.event_id, w.cascade_level + 1, w.root_event_id
+-- Derived columns of every stored event: cascade level and root, order by date, and whether
+-- it has a list. Level and root by pointer jumping, in linear time whatever the depth: each
+-- event points at its parent, one step up (a root points at itself, zero steps, and is
+-- "done"). Each round moves every pointer that is not done to its target's pointer, adding
+-- the target's steps, so the steps walked double; after ceil(log2 n) rounds every event
+-- points at its root, and the steps are its level. Cycles are refused on the way in; an
+-- event whose chain never reaches a root (a cycle, an unknown parent) keeps a null level.
+with recursive rounds as (
+    select ceil(log2(greatest(count(*), 2)))::integer as n from main.events
+),
+
+jump (event_id, round, target, steps, done) using key (event_id) as (
+    select
+        e.event_id, 0, coalesce(p.event_id, e.event_id), (p.event_id is not null)::integer,
+        p.event_id is null
     from main.events as e
-    inner join walk as w on e.parent_event_id = w.event_id
+    left join main.events as p on p.event_id = e.parent_event_id
+    union
+    select j.event_id, j.round + 1, t.target, j.steps + t.steps, t.done
+    from jump as j
+    inner join recurring.jump as t on t.event_id = j.target
+    where not j.done and j.round < (select n from rounds)
+),
+
+walk as (
+    select j.event_id, j.steps as cascade_level, j.target as root_event_id
+    from jump as j
+    inner join main.events as r on r.event_id = j.target
+    where j.done and r.parent_event_id is null
 ),
 
 attending as (

@@ -80,34 +80,49 @@ missing_parent as (
         and parent_event_id not in (select event_id from all_events)
 ),
 
-reached as (
-    select event_id from all_events where parent_event_id is null
+-- Cycles by pointer jumping, in linear time whatever the depth: each event points at its
+-- parent (one without a parent, or with an unknown one, is "done" and points at itself).
+-- Each round moves every pointer that is not done to its target's pointer, doubling the
+-- steps it has walked up; after ceil(log2 n) rounds every event points at its root (done)
+-- or, at least n steps up, at an event on the cycle it hangs from. Every event on a cycle
+-- is so pointed at (n steps along the cycle from another one), so the targets not done are
+-- exactly the events on cycles. A duplicated event_id (refused anyway) takes one parent.
+nodes as (
+    select
+        event_id,
+        if(bool_or(parent_event_id is null), null, min(parent_event_id)) as parent_event_id
+    from all_events
+    group by event_id
+),
+
+rounds as (
+    select ceil(log2(greatest(count(*), 2)))::integer as n from nodes
+),
+
+jump (event_id, round, target, done) using key (event_id) as (
+    select n.event_id, 0, coalesce(p.event_id, n.event_id), p.event_id is null
+    from nodes as n
+    left join nodes as p on p.event_id = n.parent_event_id
     union
-    select a.event_id
-    from all_events as a
-    inner join reached as r on a.parent_event_id = r.event_id
-),
-
-unreached as (
-    select a.event_id, a.parent_event_id
-    from all_events as a
-    where a.event_id not in (select event_id from reached)
-        and a.parent_event_id in (select event_id from all_events)
-),
-
-walk as (
-    select event_id as start, parent_event_id as cur, 1 as step from unreached
-    union all
-    select w.start, a.parent_event_id, w.step + 1
-    from walk as w
-    inner join all_events as a on a.event_id = w.cur
-    where w.cur <> w.start and w.step <= (select count(*) from unreached)
+    select j.event_id, j.round + 1, t.target, t.done
+    from jump as j
+    inner join recurring.jump as t on t.event_id = j.target
+    where not j.done and j.round < (select n from rounds)
 ),
 
 cycles as (
     select 'parent_cycle' as code, 'parent_event_id' as col, e.parent_event_id as value, e._row
     from e
-    where e.event_id in (select start from walk where cur = start)
+    where e.event_id in (select target from jump where not done)
+),
+
+-- Latin and Cyrillic letters in one event_id: the two alphabets share look-alikes (Е and E).
+mixed_script as (
+    select 'mixed_script_id' as code, 'event_id' as col, event_id as value, _row
+    from e
+    where strlen(event_id) <> length(event_id)
+        and regexp_matches(event_id, '\p{Latin}')
+        and regexp_matches(event_id, '\p{Cyrillic}')
 ),
 
 headcount_and_rows as (
@@ -125,6 +140,7 @@ all_issues as (
     union all select * from counts
     union all select * from missing_parent
     union all select * from cycles
+    union all select * from mixed_script
     union all select * from headcount_and_rows
 ),
 

@@ -1,5 +1,6 @@
 -- Every problem in stg_participants, one row per problem and row (grouped by group_issues.sql).
--- Needs: stg_participants, all_events (event_id) after the load would apply, $current_year.
+-- Needs: stg_participants, all_events (event_id) and all_people (participant_id) after the load
+-- would apply, id_lookalike (participant_id, skeleton), $current_year.
 with p as (
     select * from stg_participants
 ),
@@ -25,6 +26,58 @@ name_like as materialized (
                 '(^|[\s\p{Z}])[^\s\p{Z}\p{N}]*\p{Cyrillic}\p{Cyrillic}[^\s\p{Z}\p{N}]*([\s\p{Z}]|$)'
             )
         )
+),
+
+-- Latin and Cyrillic letters in one ID: the two alphabets share look-alikes (А and A). Only an
+-- ID with a character beyond ASCII can hold Cyrillic; DuckDB's column statistics skip an
+-- all-ASCII list at once.
+mixed_script as (
+    select participant_id
+    from (
+        select distinct participant_id from p
+        where strlen(participant_id) <> length(participant_id)
+    )
+    where regexp_matches(participant_id, '\p{Latin}')
+        and regexp_matches(participant_id, '\p{Cyrillic}')
+        and participant_id not in (select participant_id from name_like)
+),
+
+-- IDs that read the same once each Cyrillic letter becomes its Latin look-alike (id_lookalike,
+-- from normalize.install_lookalikes) are one person typed two ways, or two people who will be
+-- mixed up: warned of, never merged silently.
+skeletons as (
+    select participant_id, skeleton
+    from id_lookalike
+    where participant_id not in (select participant_id from name_like)
+),
+
+spellings as (
+    select participant_id, skeleton from skeletons
+    union
+    select participant_id, participant_id from all_people
+    where participant_id in (select skeleton from skeletons)
+        and participant_id not in (select participant_id from name_like)
+),
+
+-- The spellings of a skeleton written more than one way, each with its Cyrillic letters, as on
+-- screen they look the same: "А100 (Cyrillic А)". Grouped first: most skeletons have one.
+lookalike_spellings as (
+    select
+        participant_id,
+        skeleton,
+        participant_id || coalesce(' (Cyrillic ' || nullif(cyrillic, '') || ')', '') as label
+    from (
+        select *, regexp_replace(participant_id, '\P{Cyrillic}', '', 'g') as cyrillic
+        from spellings
+        where skeleton in (select skeleton from spellings group by skeleton having count(*) > 1)
+    )
+),
+
+lookalikes as (
+    select s.participant_id, string_agg(o.label, ', ' order by o.participant_id) as spellings
+    from lookalike_spellings as s
+    inner join lookalike_spellings as o using (skeleton)
+    group by s.participant_id
 ),
 
 errors as (
@@ -84,6 +137,16 @@ conflicted as (
     having count(distinct gender) > 1
 ),
 
+look_alike as (
+    select 'mixed_script_id' as code, 'participant_id' as col, participant_id as value, _row
+    from p
+    where participant_id in (select participant_id from mixed_script)
+    union all
+    select 'lookalike_id', 'participant_id', l.spellings, p._row
+    from p
+    inner join lookalikes as l using (participant_id)
+),
+
 gender_conflicts as (
     select 'gender_conflict' as code, 'gender' as col, p.participant_id as value, p._row
     from p
@@ -94,6 +157,7 @@ gender_conflicts as (
 all_issues as (
     select * from errors
     union all select * from warnings
+    union all select * from look_alike
     union all select * from duplicates
     union all select * from gender_conflicts
 ),

@@ -1,4 +1,6 @@
 -- Normalise raw_events (all text) into typed columns; keep the raw values for the report.
+-- IDs with characters beyond ASCII are then rewritten by normalize.normalise_ids (NFKC,
+-- invisible characters dropped).
 with raw as (
     select
         rowid + 2 as _row,
