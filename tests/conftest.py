@@ -71,3 +71,16 @@ def load_into(con: duckdb.DuckDBPyConnection, folder: Path, replace: bool = Fals
     result = store.load(con, *sources(folder), replace=replace)
     assert result.applied, result.report.to_text()
     return result
+
+
+@pytest.fixture
+def hand_db(tmp_path, monkeypatch, write_dir):
+    """A store file holding the hand-counted cascade of test_metrics, used by the app
+    (REACH_DB) with no accounts file of its own but the one beside it."""
+    from .test_metrics import EVENTS, PARTICIPANTS
+
+    path = tmp_path / "reach.duckdb"
+    assert store.load_dir(path, write_dir(events=EVENTS, participants=PARTICIPANTS)).applied
+    monkeypatch.setenv("REACH_DB", str(path))
+    monkeypatch.delenv("REACH_ACCOUNTS", raising=False)
+    return path

@@ -17,11 +17,8 @@ PASSWORD = "a long enough password"
 
 
 @pytest.fixture
-def db(tmp_path, monkeypatch, write_dir):
-    path = tmp_path / "reach.duckdb"
-    assert store.load_dir(path, write_dir(events=EVENTS, participants=PARTICIPANTS)).applied
-    monkeypatch.delenv("REACH_ACCOUNTS", raising=False)
-    return path
+def db(hand_db):
+    return hand_db
 
 
 def cli(monkeypatch, capsys, *argv: str, stdin: str = "") -> tuple[int, str, str]:

@@ -199,11 +199,7 @@ SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[Healt
 def test_every_published_count_of_people_is_suppressed_or_a_multiple_of_five_from_ten(
     data, choice, scope
 ):
-    con = _store(data)
-    extract.sync_scopes(con, [scope] if scope else [])
-    if choice["program"] and scope and choice["program"] not in scope:
-        choice = {**choice, "program": None}
-    f = DonorFilters(**choice)
+    con, f = _scoped(data, choice, scope)
     for by in extract.BREAKDOWNS:
         cells = extract.cells(con, f, scope, by=by)
         for column in extract.PEOPLE:
@@ -214,6 +210,15 @@ def test_every_published_count_of_people_is_suppressed_or_a_multiple_of_five_fro
                     value,
                 )
     con.close()
+
+
+def _scoped(data, choice: dict, scope: tuple[str, ...]):
+    """A random store with the donor scope in its extract, and donor filters within it."""
+    con = _store(data)
+    extract.sync_scopes(con, [scope] if scope else [])
+    if choice["program"] and scope and choice["program"] not in scope:
+        choice = {**choice, "program": None}
+    return con, DonorFilters(**choice)
 
 
 def _interval(value) -> tuple[int, int]:
@@ -229,11 +234,7 @@ NESTED = ("program", "country", "event_type", "period", "level")
 def test_no_difference_of_nested_published_counts_pins_a_count_from_one_to_seven(
     data, choice, scope
 ):
-    con = _store(data)
-    extract.sync_scopes(con, [scope] if scope else [])
-    if choice["program"] and scope and choice["program"] not in scope:
-        choice = {**choice, "program": None}
-    f = DonorFilters(**choice)
+    con, f = _scoped(data, choice, scope)
     whole = extract.cells(con, f, scope)
     if whole.empty:
         con.close()

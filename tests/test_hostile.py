@@ -62,11 +62,8 @@ def test_data_text_in_captions_is_escaped_never_interpreted(value, shown):
 
 
 @pytest.fixture
-def db(tmp_path, monkeypatch, write_dir):
-    path = tmp_path / "reach.duckdb"
-    assert store.load_dir(path, write_dir(events=EVENTS, participants=PARTICIPANTS)).applied
-    monkeypatch.setenv("REACH_DB", str(path))
-    return path
+def db(hand_db):
+    return hand_db
 
 
 def test_undo_undoes_only_the_load_that_was_confirmed(db, write_dir):

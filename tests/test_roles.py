@@ -13,8 +13,6 @@ from reach.cli import main
 from reach.ui import auth, router, session
 from reach.ui.auth import Viewer
 
-from .test_metrics import EVENTS, PARTICIPANTS
-
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "correct horse battery"
 PEOPLE = {
@@ -28,16 +26,12 @@ PEOPLE = {
 
 
 @pytest.fixture
-def db(tmp_path, monkeypatch, write_dir):
+def db(hand_db):
     """The hand-counted store of test_metrics, with one account of each kind."""
-    path = tmp_path / "reach.duckdb"
-    assert store.load_dir(path, write_dir(events=EVENTS, participants=PARTICIPANTS)).applied
-    monkeypatch.setenv("REACH_DB", str(path))
-    monkeypatch.delenv("REACH_ACCOUNTS", raising=False)
-    apath = accounts.default_path(path)
+    apath = accounts.default_path(hand_db)
     for name, (role, programs) in PEOPLE.items():
         accounts.add(apath, name, role, PASSWORD, programs)
-    return path
+    return hand_db
 
 
 def viewer(name: str) -> Viewer:
