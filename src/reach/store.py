@@ -30,6 +30,14 @@ _FILE_LOCK = threading.RLock()
 WRITE_LOCK = threading.RLock()
 
 
+# DuckDB draws a progress bar on stdout for queries over 2 s; Reach's output is read by people
+# and by scripts (`summary --json`), so its connections never draw one.
+def quiet(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """The connection without DuckDB's progress bar."""
+    con.execute("set enable_progress_bar = false")
+    return con
+
+
 class StoreBusy(Exception):
     """Another process holds the store; the message says to try again."""
 
@@ -66,7 +74,7 @@ def _open(
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     while True:
         try:
-            con = duckdb.connect(str(path), read_only=read_only)
+            con = quiet(duckdb.connect(str(path), read_only=read_only))
             break
         except duckdb.Error as exc:
             if not _is_lock_error(exc):
@@ -374,7 +382,7 @@ def ensure(path: Path | str, sample: Path = SAMPLE_DIR) -> None:
 
 def load_memory(directory: Path) -> tuple[duckdb.DuckDBPyConnection, LoadResult]:
     """An in-memory store holding just DIR's files (for `summary --data`)."""
-    con = duckdb.connect()
+    con = quiet(duckdb.connect())
     result = load(con, *sources_in(directory))
     return con, result
 
@@ -388,7 +396,7 @@ SNAPSHOT_TABLES = (
 def snapshot(path: Path | str) -> duckdb.DuckDBPyConnection:
     """An in-memory copy of the store (constraints included), so readers never hold its lock."""
     ensure(path)
-    mem = duckdb.connect()
+    mem = quiet(duckdb.connect())
     init_schema(mem)
     with connect(path, read_only=True) as src:
         for table in SNAPSHOT_TABLES:
@@ -410,7 +418,7 @@ def published_snapshot(path: Path | str) -> duckdb.DuckDBPyConnection:
     person-level row.
     """
     ensure(path)
-    mem = duckdb.connect()
+    mem = quiet(duckdb.connect())
     with connect(path, read_only=True) as src:
         extract.copy_into(src, mem)
     return mem
