@@ -21,16 +21,20 @@ def _sync() -> None:
 def _change(action: str, name: str, detail: str, fn, *args) -> None:
     try:
         fn(auth.accounts_path(), name, *args)
-        if action != "set-password":
-            _sync()
     except accounts.AccountError as exc:
         st.error(str(exc))
         return
-    except Exception:  # noqa: BLE001 - a sentence, never a traceback
-        st.error("The change could not be saved (the store may be busy); try again.")
-        return
+    # Recorded as soon as the change is made, whatever happens to the extract below.
     auth.audit(f"account {action}", f"{name}: {detail}".rstrip(": "))
     st.session_state["accounts_note"] = f"Saved: {action} {name}."
+    if action != "set-password":
+        try:
+            _sync()
+        except Exception:  # noqa: BLE001 - a sentence, never a traceback
+            st.session_state["accounts_note"] += (
+                " The donor numbers for this account's programs will be ready after the next "
+                "load, or when the store is free again (save once more to retry)."
+            )
     st.rerun()
 
 

@@ -11,6 +11,9 @@ from reach.ui.router import guard
 
 guard(__file__)
 
+# The store's path is internal: a busy store gets this sentence, not the exception's text.
+BUSY = "The store is busy with another load right now; nothing was changed. Try again in a moment."
+
 st.title("Data")
 caps = limits.current()
 limit = caps.upload_mb
@@ -40,7 +43,7 @@ for col, kind in zip(st.columns(3), upload.KINDS, strict=True):
         if up.sheets and len(up.sheets) > 1:
             st.selectbox("Sheet", up.sheets, key=f"sheet_{kind}")
         if up.error:
-            st.error(up.error)
+            st.error(labels.text(up.error))
             continue
         uploads[kind] = up
 
@@ -90,8 +93,8 @@ for kind, up in uploads.items():
             try:
                 session.save_mapping(map_name.strip(), kind, chosen[kind])
                 st.success(f"Mapping '{labels.text(map_name.strip())}' saved.")
-            except store.StoreBusy as exc:
-                st.error(str(exc))
+            except store.StoreBusy:
+                st.error(BUSY)
     # Outside the expander, so they show even when it is closed. Headers only, never values.
     if refused_headers:
         refusals.append(why)
@@ -132,8 +135,8 @@ elif uploads:
     )
     try:
         result = session.preview(sources, mode == "replace")
-    except store.StoreBusy as exc:
-        st.error(str(exc))
+    except store.StoreBusy:
+        st.error(BUSY)
         st.stop()
     except Exception as exc:  # noqa: BLE001 - the analyst gets a sentence, never a traceback
         st.error(f"Reach could not check these files ({type(exc).__name__}). Nothing was written.")
@@ -152,6 +155,8 @@ elif uploads:
             file_name="reach-validation-report.csv",
             mime="text/csv",
             key="download-report",
+            on_click=auth.audit,
+            args=("export", "validation report"),
         )
     if not report.ok:
         st.error(
@@ -195,14 +200,15 @@ elif uploads:
                     session.store_path(), *sources, replace=(mode == "replace"),
                     actor=frames.viewer().name,
                 )  # fmt: skip
-            except store.StoreBusy as exc:
-                st.error(str(exc))
+            except store.StoreBusy:
+                st.error(BUSY)
             except Exception as exc:  # noqa: BLE001 - a sentence, never a traceback
                 st.error(f"The commit failed ({type(exc).__name__}); the store is unchanged.")
             else:
                 if done.applied:
-                    names = ", ".join(u.name for u in uploads.values())
-                    auth.audit("load", f"load {done.load_id} ({mode}) from {names}")
+                    # File hashes, not names: a file name can carry a person's name.
+                    files = ", ".join(u.sha256[:12] for u in uploads.values())
+                    auth.audit("load", f"load {done.load_id} ({mode}), files sha256 {files}")
                     st.session_state["committed"] = {
                         "files": [u.sha256 for u in uploads.values()],
                         "counts": done.counts,
@@ -231,8 +237,8 @@ if undo_id is not None:
             # Undo exactly the load that was confirmed: if another load has come since,
             # nothing is undone.
             undone = history.undo_last(session.store_path(), expected=undo_id)
-        except store.StoreBusy as exc:
-            st.error(str(exc))
+        except store.StoreBusy:
+            st.error(BUSY)
         else:
             if undone is None:
                 st.error(

@@ -62,15 +62,19 @@ table, map, download and report.
 - A count of people from **0 to 7** is shown as **<8**. Zero is hidden too: "no men and no
   women, other <8" would tell that everyone at a place was transgender.
 - Every other count is **rounded to the nearest 5** (12 → 10, 13 → 15).
-- Rounding to 5 and hiding up to 7 work together: no two published counts, such as a total
-  and one of its parts, can be subtracted to reveal a count from 1 to 7.
+- Rounding to 5 and hiding up to 7 work together: subtracting one published count from
+  another, such as a part from its total, never pins a count to a single value from 1 to 7;
+  it can narrow it (a total of 20 with a part of 10 leaves 3 to 14 for the rest), which is the
+  protection this rule gives, not more.
 - Shares and ratios (female share, parity, cascade multiplier, activation rate) are worked
   out from the published, rounded counts, shown as whole percentages or with one decimal, and
   only when none of their counts is <8; otherwise they show "—".
 - Parts need not add up to their total exactly, because each is rounded on its own.
 - Donors choose whole years, and one program, event country and event type (or all), never
-  a narrower group. They never see single events, cities, participant IDs or attendance lists;
-  counts of events are shown as they are.
+  a narrower group. They never see event rows (titles, dates, cities), participant IDs or
+  attendance lists; counts of events are shown as they are. When a choice narrows to a single
+  event (one program, country, type and year), its counts are still published under the same
+  rule.
 
 Directors and analysts of the organisation see exact numbers, marked as being for use inside
 the organisation.

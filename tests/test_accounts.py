@@ -179,3 +179,17 @@ def test_analysts_and_admins_cannot_be_limited_to_programs(tmp_path):
     with pytest.raises(accounts.AccountError, match="cannot be limited to programs"):
         accounts.set_programs(path, "ana", ("A",))
     assert accounts.get(path, "dora").role == "director"
+
+
+def test_a_password_typed_as_the_username_is_never_kept_in_plain(tmp_path):
+    path = tmp_path / "acc.sqlite"
+    accounts.add(path, "ann", "analyst", PASSWORD)
+    typed = "Tr0ub4dor&3 secret"
+    assert accounts.authenticate(path, typed, "x", now=0.0) is None
+    raw = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("acc.sqlite"))
+    assert typed.encode() not in raw
+    # ...and yet that typed name is throttled like any other.
+    for _ in range(accounts.FREE_FAILURES - 1):
+        accounts.authenticate(path, typed, "x", now=0.0)
+    with pytest.raises(accounts.Throttled):
+        accounts.authenticate(path, typed, "x", now=1.0)

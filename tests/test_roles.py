@@ -291,3 +291,25 @@ def test_an_admin_adds_a_donor_on_the_accounts_page_and_the_audit_log_says_so(db
             r[0] for r in con.execute("select distinct scope_key from published.cells").fetchall()
         }
     assert '["A", "B"]' in keys
+
+
+def test_the_donor_connection_cannot_open_any_file(db):
+    con = store.published_snapshot(db)
+    for sql in (f"attach '{db}' as s (read_only)", f"select * from read_csv('{db}')"):
+        with pytest.raises(Exception, match="(?i)disabled|external"):
+            con.execute(sql)
+    with pytest.raises(Exception, match="(?i)lock"):  # and the lock cannot be lifted
+        con.execute("set enable_external_access = true")
+    con.close()
+
+
+def test_a_scoped_director_does_not_see_parents_outside_the_programs(db, write_dir):
+    from reach import metrics
+
+    # E5 (program B) steps down from E4 (B): its parent is shown to a B-only director.
+    with store.connect(db, read_only=True) as con:
+        steps = metrics.step_downs(con, metrics.within(metrics.Filters(), ("B",)))
+        assert steps.set_index("event_id").loc["E5", "parent_title"] == "Communications seminar"
+        # Seen from program A only, a parent in B stays unnamed (none here: E2, E3 are in A).
+        steps_a = metrics.step_downs(con, metrics.within(metrics.Filters(), ("A",)))
+    assert set(steps_a["parent_title"].dropna()) == {"Leaders school", "Step-down Shymkent"}

@@ -267,3 +267,20 @@ def test_every_event_on_a_cycle_is_flagged(write_dir):
         ("parent_cycle", (3,)),
         ("parent_cycle", (4,)),
     ]
+
+
+@pytest.mark.parametrize("name", ["*", "(no program)"])
+def test_a_reserved_program_name_is_refused(memory_con, write_dir, name):
+    from reach import store as reach_store
+
+    from .conftest import sources
+
+    folder = write_dir(
+        events="event_id,title,program,event_type,start_date,country_code\n"
+        f"E1,School,{name},school,2024-01-10,KAZ\n",
+        participants="participant_id,event_id\np1,E1\n",
+    )
+    result = reach_store.load(memory_con, *sources(folder))
+    assert not result.applied
+    (issue,) = [i for i in result.report.errors if i.code == "reserved_program"]
+    assert (issue.column, tuple(issue.rows)[:1]) == ("program", (2,))

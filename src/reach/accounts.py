@@ -10,9 +10,11 @@ never participant data.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import re
+import secrets
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -45,6 +47,11 @@ create table if not exists accounts (
     created_at text not null,
     updated_at text not null
 );
+create table if not exists settings (
+    key text primary key,
+    value text not null
+);
+-- Keyed by a salted hash of the typed name (see _throttle_key), never the name itself.
 create table if not exists sign_in_failures (
     name text primary key,
     failures integer not null,
@@ -100,8 +107,11 @@ def default_path(store_path: Path | str | None = None) -> Path:
 
 
 @contextmanager
-def connect(path: Path | str) -> Iterator[sqlite3.Connection]:
-    """Open (creating if needed) the accounts file; commit on success, roll back on error."""
+def connect(path: Path | str, write: bool = True) -> Iterator[sqlite3.Connection]:
+    """Open (creating if needed) the accounts file; commit on success, roll back on error.
+
+    write=False takes no write lock, so reads on every page never queue behind sign-ins.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     new = not path.exists()
@@ -111,7 +121,7 @@ def connect(path: Path | str) -> Iterator[sqlite3.Connection]:
         con.execute("pragma journal_mode=wal")
         con.execute("pragma busy_timeout=10000")
         con.executescript(SCHEMA)
-        con.execute("begin immediate")
+        con.execute("begin immediate" if write else "begin")
         try:
             yield con
         except BaseException:
@@ -163,7 +173,7 @@ def exists_any(path: Path | str) -> bool:
     """True once at least one account exists (then sign-in is required everywhere)."""
     if not Path(path).exists():
         return False
-    with connect(path) as con:
+    with connect(path, write=False) as con:
         return con.execute("select count(*) from accounts").fetchone()[0] > 0
 
 
@@ -238,7 +248,7 @@ def listing(path: Path | str) -> pd.DataFrame:
     cols = ["name", "role", "programs", "created_at", "updated_at"]
     if not Path(path).exists():
         return pd.DataFrame(columns=cols)
-    with connect(path) as con:
+    with connect(path, write=False) as con:
         rows = con.execute(f"select {', '.join(cols)} from accounts order by name").fetchall()
     df = pd.DataFrame(rows, columns=cols)
     df["programs"] = [", ".join(json.loads(p)) or "(all)" for p in df["programs"]]
@@ -247,7 +257,7 @@ def listing(path: Path | str) -> pd.DataFrame:
 
 def get(path: Path | str, name: str) -> Account | None:
     """The account of that name, if it exists."""
-    with connect(path) as con:
+    with connect(path, write=False) as con:
         row = con.execute(
             "select name, role, programs, language from accounts where name = ?", (name,)
         ).fetchone()
@@ -260,9 +270,20 @@ def donor_scopes(path: Path | str) -> list[tuple[str, ...]]:
     """The program lists of donor accounts limited to programs (for the published extract)."""
     if not Path(path).exists():
         return []
-    with connect(path) as con:
+    with connect(path, write=False) as con:
         rows = con.execute("select programs from accounts where role = 'donor'").fetchall()
     return [tuple(json.loads(r[0])) for r in rows if json.loads(r[0])]
+
+
+def _throttle_key(con: sqlite3.Connection, name: str) -> str:
+    """The sign-in throttle's key for a typed name: a salted hash, so a password typed into
+    the name field is never kept in plain."""
+    row = con.execute("select value from settings where key = 'throttle_salt'").fetchone()
+    if row is None:
+        salt = secrets.token_hex(16)
+        con.execute("insert or ignore into settings values ('throttle_salt', ?)", (salt,))
+        row = con.execute("select value from settings where key = 'throttle_salt'").fetchone()
+    return hashlib.sha256((row[0] + name).encode("utf-8")).hexdigest()
 
 
 def authenticate(
@@ -270,40 +291,44 @@ def authenticate(
 ) -> Account | None:
     """The account when name and password match; None otherwise (never saying which failed).
 
-    Raises Throttled while a name is waiting after too many failures.
+    Raises Throttled while a name is waiting after too many failures. The slow password check
+    runs outside any write lock, so sign-ins never hold up pages.
     """
     now = time.time() if now is None else now
     with connect(path) as con:
+        key = _throttle_key(con, name)
         row = con.execute(
-            "select failures, wait_until from sign_in_failures where name = ?", (name,)
+            "select failures, wait_until from sign_in_failures where name = ?", (key,)
         ).fetchone()
-        if row and row[1] > now:
-            raise Throttled(row[1] - now)
         found = con.execute(
             "select role, programs, language, password_hash from accounts where name = ?",
             (name,),
         ).fetchone()
+    if row and row[1] > now:
+        raise Throttled(row[1] - now)
+    try:
+        ok = _HASHER.verify(found[3] if found else _DUMMY_HASH, password) and bool(found)
+    except (VerificationError, InvalidHashError):
         ok = False
-        try:
-            ok = _HASHER.verify(found[3] if found else _DUMMY_HASH, password) and bool(found)
-        except (VerificationError, InvalidHashError):
-            ok = False
+    with connect(path) as con:
         if ok and found:
-            con.execute("delete from sign_in_failures where name = ?", (name,))
+            con.execute("delete from sign_in_failures where name = ?", (key,))
             if _HASHER.check_needs_rehash(found[3]):
                 con.execute(
                     "update accounts set password_hash = ? where name = ?",
                     (_HASHER.hash(password), name),
                 )
             return Account(name, found[0], tuple(json.loads(found[1])), found[2])
-        failures = (row[0] if row else 0) + 1
-        wait = 0.0
-        if failures >= FREE_FAILURES:
-            wait = min(FIRST_WAIT * 2 ** (failures - FREE_FAILURES), MAX_WAIT)
+        # Count the failure in one statement, so concurrent failures are all counted.
         con.execute(
-            "insert or replace into sign_in_failures values (?, ?, ?)",
-            (name, failures, now + wait),
+            "insert into sign_in_failures values (?, 1, ?) on conflict (name) do update set "
+            "failures = failures + 1, "
+            "wait_until = ? + case when failures + 1 >= ? then "
+            "min(? * power(2, failures + 1 - ?), ?) else 0 end",
+            (key, now, now, FREE_FAILURES, FIRST_WAIT, FREE_FAILURES, MAX_WAIT),
         )
+        # Forget names whose last failure is a day old: the table cannot grow without end.
+        con.execute("delete from sign_in_failures where wait_until < ?", (now - 86400,))
     return None
 
 
@@ -321,7 +346,7 @@ def audit_log(path: Path | str, limit: int = 1000) -> pd.DataFrame:
     cols = ["at", "actor", "action", "detail"]
     if not Path(path).exists():
         return pd.DataFrame(columns=cols)
-    with connect(path) as con:
+    with connect(path, write=False) as con:
         rows = con.execute(
             "select at, actor, action, detail from audit order by id desc limit ?", (limit,)
         ).fetchall()

@@ -39,6 +39,17 @@ def key_file_path() -> Path:
 
 def backup(store_path: Path | str, accounts_path: Path | str | None, out_dir: Path | str) -> dict:
     """Copy the store and the accounts file into an empty out_dir, with a manifest."""
+    # DuckDB and SQLite create their files with the process umask before Reach can chmod
+    # them: no other user may open a half-written copy of personal data.
+    old = os.umask(0o077)
+    try:
+        return _backup(store_path, accounts_path, out_dir)
+    finally:
+        os.umask(old)
+
+
+def _backup(store_path: Path | str, accounts_path: Path | str | None, out_dir: Path | str) -> dict:
+    """The backup itself (see backup)."""
     store_path, out_dir = Path(store_path), Path(out_dir)
     accounts = Path(accounts_path) if accounts_path is not None else None
     _refuse_key_file(store_path, accounts)

@@ -106,7 +106,14 @@ def run(args: argparse.Namespace) -> int:
         print(f"ERROR   {exc}", file=sys.stderr)
         return EXIT_ERRORS
     accounts.audit(path, who, f"account {cmd}", f"{args.name}: {detail}".rstrip(": "))
-    if cmd != "set-password":
-        sync_extract(store_path, path)
     print(message)
+    if cmd != "set-password":
+        try:
+            sync_extract(store_path, path)
+        except store.StoreBusy:
+            print(
+                "WARNING The store is busy: the donor numbers for this account's programs "
+                "will be built by the next load, or run this command again.",
+                file=sys.stderr,
+            )
     return EXIT_OK

@@ -421,6 +421,10 @@ def published_snapshot(path: Path | str) -> duckdb.DuckDBPyConnection:
     mem = quiet(duckdb.connect())
     with connect(path, read_only=True) as src:
         extract.copy_into(src, mem)
+    # Nothing run on this connection may open a file (ATTACH, read_csv, COPY): it can reach
+    # the published tables and nothing else. The setting is locked so it cannot be undone.
+    mem.execute("set enable_external_access = false")
+    mem.execute("set lock_configuration = true")
     return mem
 
 

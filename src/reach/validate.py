@@ -143,6 +143,8 @@ def _message(code: str, column: str | None, value: str | None) -> str:
         f"Cyrillic words with spaces); the value is not shown. {IDENTIFYING_REASON}",
         "duplicate_event_id": f"event_id {v} is used by more than one event.",
         "unknown_event_type": f"unknown event type {v}; use one of {', '.join(EVENT_TYPES)}.",
+        "reserved_program": f"the program name {v} is reserved by Reach (it means all programs, "
+        "or events without a program); choose another name.",
         "bad_date": f"{v} is not a date; use YYYY-MM-DD, DD.MM.YYYY or DD/MM/YYYY.",
         "end_before_start": f"end_date {v} is before start_date.",
         "unknown_country": f"unknown country {v}; use an ISO 3166-1 code (KAZ or KZ) or an "

@@ -28,6 +28,10 @@ bad_values as (
     select 'unknown_event_type' as code, 'event_type' as col, event_type_raw as value, _row
     from e where event_type_raw is not null and event_type is null
     union all
+    -- '*' means "all programs" and '(no program)' events without one in the donor extract.
+    select 'reserved_program', 'program', program, _row
+    from e where program in ('*', '(no program)')
+    union all
     select 'bad_date', 'start_date', start_date_raw, _row
     from e where start_date_raw is not null and start_date is null
     union all

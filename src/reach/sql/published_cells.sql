@@ -76,12 +76,58 @@ cells as (
     inner join cell_keys as k using (scope_key, period, program, country, event_type, level)
 ),
 
-attendance as (
-    select c.cell_id, p.participant_id, p.gender, e.event_order, e.cascade_level
+attendance_rows as (
+    select p.participant_id, p.event_id, p.gender, e.event_order, e.cascade_level
     from main.participants as p
-    inner join cells as c on c.event_id = p.event_id
     inner join main.events as e on e.event_id = p.event_id
     where p.role = 'participant'
+),
+
+-- Most people attend a single event: they are counted per event before the fan-out into
+-- cells, and only returning people's rows are grouped per cell and person. (This keeps the
+-- rebuild's memory and time to a fraction of grouping every row in every cell.)
+returners as (
+    select participant_id
+    from attendance_rows
+    group by participant_id
+    having count(*) > 1
+),
+
+single_events as (
+    select
+        a.event_id,
+        count(*) as people,
+        count(*) filter (where a.cascade_level = 0) as direct_people,
+        count(*) filter (where a.gender = 'female') as female,
+        count(*) filter (where a.gender = 'male') as male,
+        count(*) filter (where a.gender = 'other') as other,
+        count(*) filter (where a.gender = 'undisclosed') as undisclosed,
+        count(*) as attendances
+    from attendance_rows as a
+    anti join returners as r on r.participant_id = a.participant_id
+    group by a.event_id
+),
+
+single_counts as (
+    select
+        c.cell_id,
+        sum(s.people) as people,
+        sum(s.direct_people) as direct_people,
+        sum(s.female) as female,
+        sum(s.male) as male,
+        sum(s.other) as other,
+        sum(s.undisclosed) as undisclosed,
+        sum(s.attendances) as attendances
+    from single_events as s
+    inner join cells as c on c.event_id = s.event_id
+    group by c.cell_id
+),
+
+attendance as (
+    select c.cell_id, a.participant_id, a.gender, a.event_order, a.cascade_level
+    from attendance_rows as a
+    semi join returners as r on r.participant_id = a.participant_id
+    inner join cells as c on c.event_id = a.event_id
 ),
 
 people as (
@@ -97,7 +143,7 @@ people as (
     group by cell_id, participant_id
 ),
 
-people_counts as (
+returning_counts as (
     select
         cell_id,
         count(*) as people,
@@ -108,6 +154,20 @@ people_counts as (
         count(*) filter (where gender = 'undisclosed') as undisclosed,
         sum(attendances) as attendances
     from people
+    group by cell_id
+),
+
+people_counts as (
+    select
+        cell_id,
+        sum(people) as people,
+        sum(direct_people) as direct_people,
+        sum(female) as female,
+        sum(male) as male,
+        sum(other) as other,
+        sum(undisclosed) as undisclosed,
+        sum(attendances) as attendances
+    from (select * from single_counts union all select * from returning_counts)
     group by cell_id
 ),
 

@@ -32,7 +32,10 @@ final as (
             as participants_counted,
         coalesce(c.trainers, 0) as trainers
     from scope as s
-    left join main.events as parent on parent.event_id = s.parent_event_id
+    -- A parent in a program outside the selected ones (an account's scope) stays unnamed.
+    left join main.events as parent
+        on parent.event_id = s.parent_event_id
+        and (len($programs) = 0 or list_contains($programs, parent.program))
     left join counted as c on c.event_id = s.event_id
     where s.cascade_level >= 1
     order by s.start_date desc, s.event_id

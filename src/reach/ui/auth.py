@@ -153,6 +153,8 @@ def sign_in_page() -> None:
     try:
         account = accounts.authenticate(accounts_path(), name, password or "")
     except accounts.Throttled as exc:
+        known = accounts.get(accounts_path(), name) is not None
+        audit("sign in throttled", actor=name if known else "(unknown name)")
         st.error(str(exc))
         return
     if account is None:

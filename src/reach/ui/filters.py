@@ -119,11 +119,14 @@ def organisation(viewer: Viewer) -> Filters:
     last_load = facts["last_load"]
     when = f"{last_load:%Y-%m-%d %H:%M} UTC" if last_load else "never"
     if viewer.programs:
+        # Store-wide counts would tell about programs outside the account's scope.
         side.caption(f"Your account shows: {labels.text(', '.join(viewer.programs))}")
-    side.caption(
-        f"Data: **{Path(session.store_path()).name}** · {facts['events']:,} events · "
-        f"{facts['participant_rows']:,} participant rows · last load {when}"
-    )
+        side.caption(f"Last load {when}")
+    else:
+        side.caption(
+            f"Data: **{Path(session.store_path()).name}** · {facts['events']:,} events · "
+            f"{facts['participant_rows']:,} participant rows · last load {when}"
+        )
     return filters
 
 
