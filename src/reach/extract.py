@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -48,9 +50,21 @@ def set_scopes(con: duckdb.DuckDBPyConnection, scopes: Iterable[Iterable[str]]) 
         con.executemany("insert into donor_scopes values (?, ?)", sorted(set(rows)))
 
 
+def memory_limit() -> str:
+    """DuckDB's memory limit while the extract is rebuilt ($REACH_EXTRACT_MEMORY, '600MB')."""
+    return os.environ.get("REACH_EXTRACT_MEMORY", "600MB")
+
+
 def rebuild(con: duckdb.DuckDBPyConnection) -> int:
     """Recompute the extract from the store (inside the caller's transaction); return its cells."""
-    exact = sqlfiles.run(con, "published_cells").df()
+    # Left to itself DuckDB fills its hash tables up to most of the machine's memory (2 GB at
+    # 1M rows); bounded, it spills what it must and, measured, runs as fast.
+    before = sqlfiles.scalar(con, "select current_setting('memory_limit')")
+    con.execute(f"set memory_limit = '{_size(memory_limit())}'")
+    try:
+        exact = sqlfiles.run(con, "published_cells").df()
+    finally:
+        con.execute(f"set memory_limit = '{_size(str(before))}'")
     published = disclosure.frame(exact, PEOPLE)
     con.execute(f"create schema if not exists {SCHEMA}")
     con.register("_published", published)
@@ -97,6 +111,13 @@ class DonorFilters:
         """A short description for titles: 'all events' or the choices."""
         parts = [v for v in (self.program, self.country, self.event_type, self.year) if v]
         return "; ".join(p.replace("_", "-") for p in parts) or "all events"
+
+
+def _size(text: str) -> str:
+    """A memory size such as '600MB' or '1.5 GiB' (a setting, checked before it meets SQL)."""
+    if not re.fullmatch(r"\s*\d+(\.\d+)?\s*[KMGT]i?B\s*", text, flags=re.IGNORECASE):
+        raise ValueError(f"not a memory size: {text!r} (e.g. 600MB or 2GB)")
+    return text.strip()
 
 
 class OutOfScope(ValueError):
