@@ -127,3 +127,26 @@ def test_markup_in_program_and_country_names_is_shown_in_charts_not_run():
         text = fig.to_json()
         assert "<a href" not in text and "<span" not in text
         assert "&lt;a href=" in text
+
+
+def test_a_program_named_like_a_markdown_image_stays_text_in_the_scope_caption(
+    tmp_path, monkeypatch, write_dir
+):
+    evil = "![x](http://evil.example/p.png)"
+    path = tmp_path / "evil.duckdb"
+    events = (
+        "event_id,title,program,event_type,start_date,country_code\n"
+        f'E1,School,"{evil}",school,2024-01-10,KAZ\n'
+    )
+    participants = "participant_id,event_id,gender\n" + "".join(f"p{i},E1,f\n" for i in range(10))
+    assert store.load_dir(path, write_dir(events=events, participants=participants)).applied
+    monkeypatch.setenv("REACH_DB", str(path))
+    monkeypatch.delenv("REACH_ACCOUNTS", raising=False)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.query_params["program"] = evil
+    at.run()
+    assert not at.exception
+    scope = next(c.value for c in at.caption if c.value.startswith("Scope:"))
+    # Escaped: markdown shows the characters; no image (and no request to evil.example).
+    assert "\\!\\[x\\]\\(http://evil.example/p.png\\)" in scope
+    assert "![x](" not in scope
