@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pytest
 
+from .test_browser import ALL_DRAWN
+
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = ROOT / "tests" / "artifacts"
@@ -216,6 +218,7 @@ class Tab:
         for i in range(count):
             expect(charts.nth(i).locator(".main-svg").first).to_be_visible()
         self.idle()
+        self.page.wait_for_function(ALL_DRAWN)  # maps paint after their SVG
 
 
 def _donor_people_reached(server: Server, *args: str) -> str:
