@@ -297,3 +297,30 @@ def test_a_file_without_identifying_columns_reads_as_before(memory_con, tmp_path
     assert memory_con.execute("select participant_id, gender from participants").fetchall() == [
         ("P001", "female")
     ]
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("birth_year", "+7 701 755 87 71"),
+        ("birth_year", "87017558771"),
+        ("country_code", "janar.s@example.org"),
+        ("country_code", "Секербаева Жанар"),
+        ("gender", "Aigerim Sadykova"),
+    ],
+)
+def test_a_contact_detail_or_name_in_a_checked_column_is_never_echoed(
+    memory_con, write_dir, column, value
+):
+    from reach import store as reach_store
+
+    from .conftest import sources
+
+    folder = write_dir(
+        events="event_id,title,event_type,start_date,country_code\nE1,School,school,2024-01-10,KAZ\n",
+        participants=f'participant_id,event_id,{column}\np1,E1,"{value}"\n',
+    )
+    result = reach_store.load(memory_con, *sources(folder))
+    text = result.report.to_text() + result.report.to_frame().to_string()
+    assert value not in text
+    assert "not shown" in text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -314,10 +315,28 @@ def _event_views(con: duckdb.DuckDBPyConnection, merge: bool) -> None:
     con.execute(f"create or replace temp view all_people as {people}")
 
 
+# A value in an attendance list that looks like contact details or a name is never echoed:
+# a phone column mapped by mistake to birth_year must not put phone numbers in the report.
+_PHONE_LIKE = re.compile(r"(?:\d[\s().+-]*){7,}")
+_NAME_LIKE = re.compile(r"[^\W\d_]{2,}[\s,]+[^\W\d_]{2,}")
+
+
+def _shown(file: str, column: str | None, value: str | None) -> str | None:
+    """The value a report may show, or None when it could identify a person."""
+    if value is None or file != "participants.csv" or column == "participant_id":
+        return value  # participant IDs are pseudonymous codes (name-like ones never get here)
+    if "@" in value or _PHONE_LIKE.search(value) or _NAME_LIKE.search(value):
+        return None
+    return value
+
+
 def _collect(con: duckdb.DuckDBPyConnection, query: str, file: str, report: Report) -> None:
     params = {"current_year": dt.date.today().year} if query == "issues_participants" else None
     sqlfiles.materialize(con, "issue_rows", query, params)
-    for code, column, value, n, rows, _first in sqlfiles.run(con, "group_issues").fetchall():
+    for code, column, raw, n, rows, _first in sqlfiles.run(con, "group_issues").fetchall():
+        value = _shown(file, column, raw)
+        if raw is not None and value is None:
+            value = "(not shown: it looks like contact details or a name)"
         severity = WARNING if code in WARNING_CODES else ERROR
         report.add(
             Issue(
