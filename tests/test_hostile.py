@@ -150,3 +150,25 @@ def test_a_program_named_like_a_markdown_image_stays_text_in_the_scope_caption(
     # Escaped: markdown shows the characters; no image (and no request to evil.example).
     assert "\\!\\[x\\]\\(http://evil.example/p.png\\)" in scope
     assert "![x](" not in scope
+
+
+def test_upload_copies_live_in_a_private_folder_and_a_dead_checks_leftovers_are_swept(
+    tmp_path, monkeypatch
+):
+    import os
+    import time
+
+    from reach import scratch
+
+    monkeypatch.setenv("REACH_TMP", str(tmp_path))
+    folder = scratch.base()
+    assert oct(folder.stat().st_mode & 0o777) == "0o700"
+    dead = folder / "check-dead"
+    dead.mkdir()
+    (dead / "upload.csv").write_text("Секербаева Жанар,+7 701 755 87 71\n", encoding="utf-8")
+    old = time.time() - 2 * scratch.STALE_SECONDS
+    os.utime(dead, (old, old))
+    with scratch.workspace() as work:
+        assert work.parent == folder and work.exists()
+        assert not dead.exists()  # swept: the leftover of a process killed mid-check
+    assert not work.exists()

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import excel, limits, mapping, read
+from . import excel, limits, mapping, read, scratch
 from .read import InputError
 from .validate import Source
 
@@ -68,8 +67,8 @@ def open_upload(kind: str, name: str, data: bytes, sheet: str | None = None) -> 
             up.sheets, up.sheet, up.csv = excel.read_sheet(data, name, prefer=sheet)
         else:
             up.csv = data
-        with tempfile.TemporaryDirectory(prefix="reach-upload-") as tmp:
-            text = read.prepare(up.csv, name, Path(tmp))
+        with scratch.workspace("upload-") as tmp:
+            text = read.prepare(up.csv, name, tmp)
         up.headers = [h.strip() for h in text.header]
     except InputError as exc:
         up.error = str(exc)

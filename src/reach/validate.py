@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from . import normalize, read, sqlfiles
+from . import normalize, read, scratch, sqlfiles
 from .contract import EVENT_TYPES, IDENTIFYING_REASON, ROLES, SPECS, FileSpec, is_identifying
 from .read import InputError
 from .sqlfiles import quote_ident
@@ -365,8 +364,7 @@ def stage(
     names = {kind: (src.name if src else SPECS[kind].name) for kind, src in given.items()}
     if events is None and require_events:
         report.add(Issue(ERROR, names["events"], "missing_file", "is missing."))
-    with tempfile.TemporaryDirectory(prefix="reach-") as tmp:
-        workdir = Path(tmp)
+    with scratch.workspace() as workdir:
         readable = {
             "countries": _read(con, "countries", countries, workdir, report),
             "events": _read(con, "events", events, workdir, report),
