@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from reach import charts
+from reach import charts, disclosure
 from reach.ui import frames
 from reach.ui.router import guard
 
@@ -32,9 +32,7 @@ frames.donor_chart(
 
 st.subheader("Per program")
 programs = frames.donor_metric("cascade_by_program", f)
-shown = programs.assign(
-    direct_reach=[p(None if v is None or v != v else int(v)) for v in programs["direct_reach"]],
-    cascade_reach=[p(None if v is None or v != v else int(v)) for v in programs["cascade_reach"]],
+shown = disclosure.frame_text(programs, ("direct_reach", "cascade_reach")).assign(
     cascade_multiplier=[r(v) for v in programs["cascade_multiplier"]],
     activation_rate=[r(v, pct=True) for v in programs["activation_rate"]],
 )

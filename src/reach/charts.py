@@ -11,6 +11,8 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
+from . import disclosure
+
 # Okabe-Ito: distinguishable with every common kind of colour blindness.
 GENDER_COLORS = {
     "female": "#E69F00",
@@ -292,9 +294,12 @@ def cascade_sankey(levels: pd.DataFrame, title: str) -> go.Figure:
 
 
 def _published_labels(values: pd.Series) -> list[str]:
-    from . import disclosure
-
     return [disclosure.text(None if pd.isna(v) else int(v)) for v in values]
+
+
+def _numbers(values: pd.Series) -> pd.Series:
+    """Published counts as floats for plotting (NaN where suppressed)."""
+    return pd.to_numeric(values, errors="coerce").astype("float64")
 
 
 def published_bar(
@@ -304,7 +309,7 @@ def published_bar(
     when `ranked`, else in the frame's order from the top."""
     data = _plain_column(df, label)
     data["_label"] = _published_labels(data[value])
-    data["_value"] = pd.to_numeric(data[value], errors="coerce").astype("float64").fillna(0)
+    data["_value"] = _numbers(data[value]).fillna(0)
     data = data.sort_values("_value") if ranked else data.iloc[::-1]
     fig = go.Figure(
         go.Bar(
@@ -326,7 +331,7 @@ def published_stack(
     df = _plain_column(df, x)
     for (column, name), colour in zip(series.items(), [ACCENT, SECOND, "#E69F00"], strict=False):
         labels = _published_labels(df[column])
-        values = pd.to_numeric(df[column], errors="coerce").astype("float64").fillna(0)
+        values = _numbers(df[column]).fillna(0)
         axis = {"x": values, "y": df[x]} if horizontal else {"x": df[x], "y": values}
         fig.add_bar(
             name=name, orientation="h" if horizontal else "v", marker_color=colour,
@@ -348,18 +353,20 @@ def published_gender(df: pd.DataFrame, title: str) -> go.Figure:
     fig = go.Figure()
     df = _plain_column(df, "group")
     groups = list(dict.fromkeys(df["group"]))
+    # Shares come from disclosure.share: none for a group with any suppressed count.
+    published = {
+        group: {
+            g: None if pd.isna(n) else int(n)
+            for g, n in zip(rows["gender"], rows["people"], strict=True)
+        }
+        for group, rows in df.groupby("group", sort=False)
+    }
     for gender in GENDER_ORDER:
         rows = df[df["gender"] == gender].set_index("group").reindex(groups)
-        counts = pd.to_numeric(rows["people"], errors="coerce").astype("float64")
-        totals = (
-            df.assign(p=pd.to_numeric(df["people"], errors="coerce").astype("float64"))
-            .groupby("group", sort=False)["p"]
-            .sum(min_count=1)
-            .reindex(groups)
+        share = pd.Series(
+            [disclosure.share(published[g].get(gender), published[g].values()) for g in groups],
+            dtype="float64",
         )
-        # A group with any suppressed count gets no shares: they would not add up honestly.
-        complete = df.groupby("group", sort=False)["people"].apply(lambda s: s.notna().all())
-        share = (counts / totals).where(complete.reindex(groups).fillna(False).astype(bool))
         labels = _published_labels(rows["people"])
         fig.add_bar(
             name=gender, y=groups, x=share.fillna(0), orientation="h",

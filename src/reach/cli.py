@@ -229,7 +229,7 @@ def _cmd_summary(args: argparse.Namespace) -> int:
     if args.data:
         if not _has_files(args.data):
             return EXIT_ERRORS
-        con, result = store.load_memory(args.data)
+        con, result = store.load_memory(args.data, publish=False)
         if not result.applied:
             print(result.report.to_text(), file=sys.stderr)
             return EXIT_ERRORS

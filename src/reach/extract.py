@@ -92,10 +92,10 @@ def copy_into(source: duckdb.DuckDBPyConnection, target: duckdb.DuckDBPyConnecti
         )
         if not exists:
             continue
-        data = source.sql(f"select * from {SCHEMA}.{table}").to_arrow_table()
-        target.register("_copy", data)
-        target.execute(f"create or replace table {SCHEMA}.{table} as select * from _copy")
-        target.unregister("_copy")
+        sqlfiles.transfer(
+            source, f"select * from {SCHEMA}.{table}",
+            target, f"create or replace table {SCHEMA}.{table} as select * from _copy",
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)

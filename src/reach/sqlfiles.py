@@ -75,6 +75,27 @@ def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     )
 
 
+def quiet(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """The connection without DuckDB's progress bar: Reach's output is read by people and by
+    scripts (`summary --json`), and DuckDB draws one on stdout for queries over 2 s."""
+    con.execute("set enable_progress_bar = false")
+    return con
+
+
+def transfer(
+    source: duckdb.DuckDBPyConnection,
+    query: str,
+    target: duckdb.DuckDBPyConnection,
+    statement: str,
+) -> None:
+    """Run `statement` on target with the rows of `query` on source visible as `_copy`."""
+    target.register("_copy", source.sql(query).to_arrow_table())
+    try:
+        target.execute(statement)
+    finally:
+        target.unregister("_copy")
+
+
 def quote_ident(name: str) -> str:
     """Quote an identifier (never a value) for DuckDB."""
     return '"' + name.replace('"', '""') + '"'

@@ -30,14 +30,6 @@ _FILE_LOCK = threading.RLock()
 WRITE_LOCK = threading.RLock()
 
 
-# DuckDB draws a progress bar on stdout for queries over 2 s; Reach's output is read by people
-# and by scripts (`summary --json`), so its connections never draw one.
-def quiet(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
-    """The connection without DuckDB's progress bar."""
-    con.execute("set enable_progress_bar = false")
-    return con
-
-
 class StoreBusy(Exception):
     """Another process holds the store; the message says to try again."""
 
@@ -74,7 +66,7 @@ def _open(
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     while True:
         try:
-            con = quiet(duckdb.connect(str(path), read_only=read_only))
+            con = sqlfiles.quiet(duckdb.connect(str(path), read_only=read_only))
             break
         except duckdb.Error as exc:
             if not _is_lock_error(exc):
@@ -282,10 +274,12 @@ def load(
     replace: bool = False,
     require_events: bool = True,
     actor: str | None = None,
+    publish: bool = True,
 ) -> LoadResult:
     """Validate the files, then merge (or replace) them into the store in one transaction.
 
-    actor: who loads (an account name), kept in the load history.
+    actor: who loads (an account name), kept in the load history. publish: rebuild the
+    donor extract too (a store always does; a preview or an exact in-memory summary need not).
     """
     mode = "replace" if replace else "merge"
     with WRITE_LOCK:
@@ -327,7 +321,8 @@ def load(
                 },
             )
             # The donor extract changes in the same transaction, so it never lags the store.
-            extract.rebuild(con)
+            if publish:
+                extract.rebuild(con)
             con.execute(
                 "insert or replace into meta values ('undo_load_id', $v)", {"v": str(load_id)}
             )
@@ -380,10 +375,13 @@ def ensure(path: Path | str, sample: Path = SAMPLE_DIR) -> None:
             raise RuntimeError("the bundled sample data does not validate:\n" + result.to_text())
 
 
-def load_memory(directory: Path) -> tuple[duckdb.DuckDBPyConnection, LoadResult]:
-    """An in-memory store holding just DIR's files (for `summary --data`)."""
-    con = quiet(duckdb.connect())
-    result = load(con, *sources_in(directory))
+def load_memory(
+    directory: Path, publish: bool = True
+) -> tuple[duckdb.DuckDBPyConnection, LoadResult]:
+    """An in-memory store holding just DIR's files (for `summary --data`); publish: with
+    the donor extract, which only the donor audience reads."""
+    con = sqlfiles.quiet(duckdb.connect())
+    result = load(con, *sources_in(directory), publish=publish)
     return con, result
 
 
@@ -396,18 +394,19 @@ SNAPSHOT_TABLES = (
 def snapshot(path: Path | str) -> duckdb.DuckDBPyConnection:
     """An in-memory copy of the store (constraints included), so readers never hold its lock."""
     ensure(path)
-    mem = quiet(duckdb.connect())
+    mem = sqlfiles.quiet(duckdb.connect())
     init_schema(mem)
     with connect(path, read_only=True) as src:
         for table in SNAPSHOT_TABLES:
             if not sqlfiles.has_table(src, table):
                 continue  # a store written by an older Reach
-            data = src.sql(f"select * from {table}").to_arrow_table()
-            mem.register("_copy", data)
             mem.execute(f"delete from {table}")
-            mem.execute(f"insert into {table} by name select * from _copy")
-            mem.unregister("_copy")
-        extract.copy_into(src, mem)
+            sqlfiles.transfer(
+                src,
+                f"select * from {table}",
+                mem,
+                f"insert into {table} by name select * from _copy",
+            )
     return mem
 
 
@@ -418,7 +417,7 @@ def published_snapshot(path: Path | str) -> duckdb.DuckDBPyConnection:
     person-level row.
     """
     ensure(path)
-    mem = quiet(duckdb.connect())
+    mem = sqlfiles.quiet(duckdb.connect())
     with connect(path, read_only=True) as src:
         extract.copy_into(src, mem)
     # Nothing run on this connection may open a file (ATTACH, read_csv, COPY): it can reach
@@ -438,9 +437,11 @@ def preview(
     """What a load would do, worked out on an in-memory copy: the store is not touched."""
     copy = snapshot(path)
     try:
+        # The preview's numbers are the exact ones; the donor extract is not needed for them.
         return load(
-            copy, events, participants, countries_src, replace=replace, require_events=False
-        )
+            copy, events, participants, countries_src, replace=replace, require_events=False,
+            publish=False,
+        )  # fmt: skip
     finally:
         copy.close()
 

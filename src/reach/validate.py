@@ -403,8 +403,7 @@ def stage(
 
 def validate_dir(directory: Path) -> Report:
     """Validate DIR/events.csv, DIR/participants.csv and DIR/countries.csv on their own."""
-    con = duckdb.connect()
-    con.execute("set enable_progress_bar = false")  # output is read by scripts too
+    con = sqlfiles.quiet(duckdb.connect())
     try:
         return stage(con, *sources_in(directory))
     finally:

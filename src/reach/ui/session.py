@@ -8,7 +8,7 @@ from typing import Any
 import duckdb
 import streamlit as st
 
-from .. import donor, history, mapping, metrics, store, upload
+from .. import donor, extract, history, mapping, metrics, store, upload
 from ..export import contract_files
 from ..extract import DonorFilters
 from ..metrics import Filters
@@ -31,6 +31,15 @@ def _published(path: str, stamp: Version) -> duckdb.DuckDBPyConnection:
 def store_path() -> str:
     """The store file the app shows."""
     return str(store.default_path())
+
+
+def _on(published: bool, version: Version, fn: Any, *args: Any, **kwargs: Any) -> Any:
+    """fn(cursor, *args, **kwargs) on a cursor of the snapshot (or the published extract)."""
+    con = (_published if published else _snapshot)(store_path(), version).cursor()
+    try:
+        return fn(con, *args, **kwargs)
+    finally:
+        con.close()
 
 
 # The last store version each store path was read at, per audience: while a load holds the
@@ -91,11 +100,7 @@ def donor_connection() -> duckdb.DuckDBPyConnection:
 def _exact(
     name: str, version: Version, filters: Filters, scope: tuple[str, ...], **kwargs: Any
 ) -> Any:
-    con = _snapshot(store_path(), version).cursor()
-    try:
-        return getattr(metrics, name)(con, metrics.within(filters, scope), **kwargs)
-    finally:
-        con.close()
+    return _on(False, version, getattr(metrics, name), metrics.within(filters, scope), **kwargs)
 
 
 def metric(name: str, filters: Filters, scope: tuple[str, ...] = (), **kwargs: Any) -> Any:
@@ -108,11 +113,7 @@ def metric(name: str, filters: Filters, scope: tuple[str, ...] = (), **kwargs: A
 def _published_metric(
     name: str, version: Version, f: DonorFilters, scope: tuple[str, ...], **kwargs: Any
 ) -> Any:
-    con = _published(store_path(), version).cursor()
-    try:
-        return getattr(donor, name)(con, f, scope, **kwargs)
-    finally:
-        con.close()
+    return _on(True, version, getattr(donor, name), f, scope, **kwargs)
 
 
 def donor_metric(name: str, f: DonorFilters, scope: tuple[str, ...] = (), **kwargs: Any) -> Any:
@@ -136,11 +137,7 @@ PLAIN = {
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _plain(name: str, version: Version) -> Any:
-    con = _snapshot(store_path(), version).cursor()
-    try:
-        return PLAIN[name](con)
-    finally:
-        con.close()
+    return _on(False, version, PLAIN[name])
 
 
 def plain(name: str) -> Any:
@@ -151,11 +148,7 @@ def plain(name: str) -> Any:
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _options(version: Version, scope: tuple[str, ...]) -> dict[str, Any]:
-    con = _snapshot(store_path(), version).cursor()
-    try:
-        return metrics.options(con, scope)
-    finally:
-        con.close()
+    return _on(False, version, metrics.options, scope)
 
 
 def options(scope: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -166,13 +159,7 @@ def options(scope: tuple[str, ...] = ()) -> dict[str, Any]:
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _donor_options(version: Version, scope: tuple[str, ...]) -> dict[str, list[str]]:
-    from .. import extract
-
-    con = _published(store_path(), version).cursor()
-    try:
-        return extract.options(con, scope)
-    finally:
-        con.close()
+    return _on(True, version, extract.options, scope)
 
 
 def donor_options(scope: tuple[str, ...] = ()) -> dict[str, list[str]]:
