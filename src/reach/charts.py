@@ -363,8 +363,15 @@ def published_gender(df: pd.DataFrame, title: str) -> go.Figure:
     }
     for gender in GENDER_ORDER:
         rows = df[df["gender"] == gender].set_index("group").reindex(groups)
+        # disclosure.share decides whether a group may show shares at all; the bar length is
+        # the unrounded fraction of the published counts, so each shown row fills 100%.
         share = pd.Series(
-            [disclosure.share(published[g].get(gender), published[g].values()) for g in groups],
+            [
+                published[g][gender] / sum(published[g].values())
+                if disclosure.share(published[g].get(gender), published[g].values()) is not None
+                else None
+                for g in groups
+            ],
             dtype="float64",
         )
         labels = _published_labels(rows["people"])
@@ -374,9 +381,7 @@ def published_gender(df: pd.DataFrame, title: str) -> go.Figure:
             hovertemplate="%{y}<br>" + gender + ": %{customdata} people<extra></extra>",
         )  # fmt: skip
     fig.update_layout(barmode="stack", height=max(240, 90 + 36 * len(groups)))
-    fig.update_xaxes(
-        tickformat=".0%", range=[0, 1], title="Share of people (groups with a <8 count are blank)"
-    )
+    fig.update_xaxes(tickformat=".0%", range=[0, 1], title="Share of people (blank: a count is <8)")
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=groups[::-1])
     return _style(fig, title)
 
