@@ -18,6 +18,14 @@ EVENTS_HEADER = (
 )
 
 
+@pytest.fixture(autouse=True)
+def linkage_key(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test links with a key of its own, never the project's data/reach.key."""
+    path = tmp_path_factory.mktemp("key") / "reach.key"
+    monkeypatch.setenv("REACH_KEY_FILE", str(path))
+    return path
+
+
 def csv(text: str) -> str:
     """Dedent a CSV written inline in a test."""
     return textwrap.dedent(text).lstrip("\n")

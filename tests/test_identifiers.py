@@ -142,18 +142,25 @@ def test_a_load_with_a_name_like_id_changes_nothing(tmp_path, write_dir):
 
 
 # Headers the participants file may give to names and contact details (and their Russian,
-# Kazakh and Kyrgyz spellings): each is dropped with a warning naming the header only.
-IDENTIFYING = [
+# Kazakh and Kyrgyz spellings). Names, phones, e-mails and UIC codes are read only to link
+# rows to people (keyed encodings); an address is dropped unread. Either way the warning
+# names the header only, and no cell is stored.
+LINKED = [
     "ФИО", "Ф.И.О.", "Фамилия", "Имя", "Отчество", "Аты-жөні", "Аты-жөнү", "Телефон", "Тел.",
-    "Моб.", "E-mail", "Email", "Эл. почта", "Адрес", "Мекенжай", "full_name", "first_name",
-    "last_name", "patronymic", "phone", "email", "address", "Full name", "Name", "NAME",
-    "Номер телефона", "ФИО участника", "Phone number", "_phone",
+    "Моб.", "E-mail", "Email", "Эл. почта", "full_name", "first_name", "last_name",
+    "patronymic", "phone", "email", "Full name", "Name", "NAME", "Номер телефона",
+    "ФИО участника", "Phone number", "UIC", "УИК", "_phone",
 ]  # fmt: skip
+DROPPED = ["Адрес", "Мекенжай", "address", "Паспорт", "ИИН"]
 
 
-@pytest.mark.parametrize("header", IDENTIFYING)
-def test_an_identifying_column_is_dropped_with_a_warning_naming_only_its_header(
-    memory_con, write_dir, header
+@pytest.mark.parametrize(
+    ("header", "code", "words"),
+    [(h, "identifying_column_linked", "used to link rows to people") for h in LINKED]
+    + [(h, "identifying_column_dropped", "dropped and is not stored") for h in DROPPED],
+)
+def test_an_identifying_column_is_linked_or_dropped_with_a_warning_naming_only_its_header(
+    memory_con, write_dir, header, code, words
 ):
     folder = write_dir(
         events=EVENTS,
@@ -163,9 +170,11 @@ def test_an_identifying_column_is_dropped_with_a_warning_naming_only_its_header(
     assert result.applied, result.report.to_text()
     (issue,) = result.report.issues
     assert (issue.severity, issue.code, issue.column, issue.rows, issue.value) == (
-        "warning", "identifying_column_dropped", header, (1,), None,
+        "warning", code, header, (1,), None,
     )  # fmt: skip
-    assert "dropped and is not stored" in issue.message
+    assert words in issue.message
+    # The row keeps its own ID: a name beside an ID only adds the person's encodings.
+    assert memory_con.execute("select participant_id from participants").fetchall() == [("P001",)]
     assert not leaked(result.to_text() + every_cell(memory_con))
 
 
@@ -175,8 +184,8 @@ def test_names_and_phone_numbers_reach_no_table_and_no_report(memory_con, write_
     assert result.applied, result.report.to_text()
     warnings = [(i.code, i.column, i.value) for i in result.report.warnings]
     assert warnings == [
-        ("identifying_column_dropped", "ФИО", None),
-        ("identifying_column_dropped", "Телефон", None),
+        ("identifying_column_linked", "ФИО", None),
+        ("identifying_column_linked", "Телефон", None),
     ]  # and no "unknown column(s)" warning for them
     stored = memory_con.execute(
         "select participant_id, event_id, gender from participants order by participant_id"
@@ -194,8 +203,8 @@ def test_the_cli_prints_the_warning_and_the_store_file_holds_no_name(tmp_path, w
     assert main(["load", str(folder), "--db", str(path)]) == 0
     out = capsys.readouterr().out
     line = (
-        "WARNING participants.csv row 1, column ФИО: this column holds people's names or "
-        "contact details: it was dropped and is not stored."
+        "WARNING participants.csv row 1, column ФИО: this column was used to link rows to "
+        "people, through keyed encodings only; the column itself is not stored."
     )
     assert out.count(line) == 2  # once from validate, once from load
     assert "column Телефон" in out and "unknown column" not in out
@@ -209,10 +218,11 @@ def test_a_file_of_only_identifying_columns_is_refused_for_its_missing_columns(w
     report = validate_dir(
         write_dir(events=EVENTS, participants="ФИО,Телефон\nAigerim Sadykova,+77017654321\n")
     )
+    # Names and phones stand in for participant_id (linking gives the IDs): only the event
+    # is missing.
     assert [(i.code, i.column) for i in report.issues] == [
-        ("identifying_column_dropped", "ФИО"),
-        ("identifying_column_dropped", "Телефон"),
-        ("missing_column", "participant_id"),
+        ("identifying_column_linked", "ФИО"),
+        ("identifying_column_linked", "Телефон"),
         ("missing_column", "event_id"),
     ]
     assert not leaked(report.to_text())
@@ -229,7 +239,6 @@ def test_a_rename_of_names_to_participant_id_is_refused_by_the_validator(memory_
     report = stage(memory_con, events, people)
     assert [(i.code, i.column, i.value) for i in report.errors] == [
         ("identifying_column_mapped", "ФИО", None),
-        ("missing_column", "participant_id", None),
     ]
     assert "Names must never become IDs" in report.errors[0].message
     assert not leaked(report.to_text() + every_cell(memory_con))

@@ -1,4 +1,4 @@
-"""The command line: python -m reach validate | load | summary | demo | accounts | backup."""
+"""The command line: python -m reach validate | load | summary | demo | accounts | backup | …"""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import cli_accounts, demo, donor, extract, metrics, normalize, read, store
+from . import cli_accounts, cli_people, demo, donor, extract, metrics, normalize, store
 from .metrics import Filters, Summary
 from .validate import validate_dir
 
@@ -92,12 +92,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("dir", type=_folder)
     p.add_argument("--db", type=Path, help=DB_HELP)
 
-    p = sub.add_parser(
-        "pseudonymize",
-        help="replace names, phones and e-mails in an attendance list by pseudonymous IDs",
-    )
-    p.add_argument("file", type=Path, metavar="IN.csv")
-    p.add_argument("--out", type=Path, required=True, metavar="OUT.csv")
+    cli_people.add_parsers(sub, DB_HELP)
 
     p = sub.add_parser("demo", help="write a synthetic dataset in the contract's format")
     p.add_argument("out_dir", type=Path)
@@ -318,24 +313,6 @@ def _cmd_restore(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _cmd_pseudonymize(args: argparse.Namespace) -> int:
-    from . import linkkey, pseudonymize
-
-    if not args.file.is_file():
-        raise UsageError(f"'{args.file}' is not a file")
-    try:
-        counts = pseudonymize.run(args.file, args.out)
-    except (pseudonymize.PseudonymizeError, linkkey.KeyFileError, read.InputError) as exc:
-        print(f"ERROR   {exc}", file=sys.stderr)
-        return EXIT_ERRORS
-    print(
-        f"Wrote {args.out}: {counts['rows']:,} rows in the same order, {counts['people']:,} "
-        f"people, {counts['columns_removed']} identifying column(s) removed; "
-        f"{counts['review_pairs']:,} pair(s) of rows may be one person (given separate IDs)."
-    )
-    return EXIT_OK
-
-
 def _print_summary(summary: Summary, source: str, filters: Filters, as_json: bool) -> int:
     if as_json:
         print(json.dumps(summary.as_dict()))
@@ -361,7 +338,8 @@ COMMANDS = {
     "summary": _cmd_summary,
     "demo": _cmd_demo,
     "accounts": cli_accounts.run,
-    "pseudonymize": _cmd_pseudonymize,
+    "pseudonymize": cli_people.run_pseudonymize,
+    "duplicates": cli_people.run_duplicates,
     "backup": _cmd_backup,
     "restore": _cmd_restore,
 }

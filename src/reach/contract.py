@@ -135,8 +135,8 @@ IDENTIFYING_WORDS = frozenset(
         "phone", "tel", "mobile", "mob", "cell", "whatsapp", "e mail", "email", "mail",
         "contact", "address", "телефон", "тел", "моб", "сотов", "почт", "пошта", "контакт",
         "байланыс", "адрес", "мекенжай", "дарек", "manzil", "суроға",
-        # personal numbers (national ID, passport)
-        "iin", "иин", "инн", "пин", "passport", "паспорт", "national id",
+        # personal numbers (national ID, passport) and HIV programs' unique identifier codes
+        "iin", "иин", "инн", "пин", "passport", "паспорт", "national id", "uic", "уик",
     ]
 )  # fmt: skip
 # Whole headers that identify in participants.csv but not elsewhere ("name" is an event's

@@ -160,7 +160,7 @@ def name_key(raw: str | None, drop_patronymic: bool = True) -> str:
 
 # --- keyed encodings -----------------------------------------------------------------------
 
-KINDS = ("phone", "email", "uic", "birthyear", "name-part")  # name-part: blocking keys
+KINDS = ("phone", "email", "uic", "birthyear", "name-part", "check")  # name-part: blocking keys
 
 
 @lru_cache(maxsize=64)

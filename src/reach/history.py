@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from . import extract, sqlfiles, store
+from . import extract, review, sqlfiles, store
 
 
 def undoable(con: duckdb.DuckDBPyConnection) -> int | None:
@@ -36,6 +36,12 @@ def undo_last(path: Path | str, expected: int | None = None) -> int | None:
         con.execute("begin transaction")
         try:
             sqlfiles.run_script(con, "undo")
+            # Encodings and open review pairs the load brought go with it.
+            con.execute("delete from person_encodings where load_id = $id", {"id": load_id})
+            con.execute("delete from seen_at where load_id = $id", {"id": load_id})
+            con.execute(
+                "delete from link_pairs where found_in = $id and status = 'open'", {"id": load_id}
+            )
             store.refresh_derived(con)
             con.execute(
                 "update loads set undone_at = $at where load_id = $id",
@@ -89,3 +95,30 @@ def loads(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(out)
+
+
+def decide(path: Path | str, action: str, target: int, actor: str | None = None) -> str:
+    """Merge or keep apart a review pair, or undo a decision, and refresh every number.
+
+    action: 'merge' or 'apart' (target: a pair_id) or 'undo' (target: a decision_id). The
+    decision, the rewritten rows, a new store version and the donor extract are one
+    transaction. A merge changes rows the last load's undo would put back, so after it that
+    load can no longer be undone (its rows are in the history, and the merge can be).
+    """
+    steps = {"merge": review.merge, "apart": review.keep_apart, "undo": review.undo}
+    if action not in steps:
+        raise review.ReviewError(f"Unknown review action {action!r}.")
+    with store.connect(path) as con, store.WRITE_LOCK:
+        store.init_schema(con)
+        con.execute("begin transaction")
+        try:
+            done = steps[action](con, target, actor)
+            if action == "merge" or done == "merge":
+                con.execute("delete from meta where key = 'undo_load_id'")
+            store.bump_version(con)
+            extract.rebuild(con)
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
+    return str(done)

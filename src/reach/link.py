@@ -36,6 +36,8 @@ class Encoded:
     birth_year: int | None
     gender: str | None
     blocks: tuple[str, ...] = field(default=(), repr=False)
+    person: str | None = None  # a participant_id the row already has (stored or in its file)
+    stored: bool = False  # an encoding kept in the store: compared with new rows only
 
 
 def _row_name(row: Mapping[str, object]) -> str:
@@ -148,17 +150,29 @@ def decide(a: Encoded, b: Encoded) -> Decision:
 
 
 def candidate_pairs(rows: list[Encoded]) -> set[tuple[int, int]]:
-    """Index pairs that share a blocking key (blocks larger than MAX_BLOCK are skipped)."""
+    """Index pairs that share a blocking key (blocks larger than MAX_BLOCK are skipped).
+
+    Two encodings from the store were compared when they came in, so only pairs with at least
+    one new row are returned: linking a list costs what the list adds, not the store's size.
+    """
     blocks: dict[str, list[int]] = defaultdict(list)
     for i, row in enumerate(rows):
         for b in row.blocks:
             blocks[b].append(i)
     pairs: set[tuple[int, int]] = set()
     for key, members in blocks.items():
+        fresh = [i for i in members if not rows[i].stored]
+        if not fresh:
+            continue
         # Exact phone, e-mail and UIC blocks are always compared; name blocks only while small.
         if len(members) > MAX_BLOCK and key[0] not in "peu":
             continue
-        pairs.update(combinations(members, 2))
+        if len(fresh) == len(members):
+            pairs.update(combinations(members, 2))
+            continue
+        old = [i for i in members if rows[i].stored]
+        pairs.update(combinations(fresh, 2))
+        pairs.update((min(i, j), max(i, j)) for i in fresh for j in old)
     return pairs
 
 
@@ -179,6 +193,7 @@ class _Cluster:
     emails: set[str] = field(default_factory=set)
     years: set[int] = field(default_factory=set)
     genders: set[str] = field(default_factory=set)
+    people: set[str] = field(default_factory=set)
 
     @classmethod
     def of(cls, row: Encoded) -> _Cluster:
@@ -187,15 +202,18 @@ class _Cluster:
             {row.email} if row.email else set(),
             {row.birth_year} if row.birth_year else set(),
             {row.gender} if row.gender in GENDERS else set(),
+            {row.person} if row.person else set(),
         )
 
     def conflicts(self, other: _Cluster) -> bool:
-        """True when the two cannot be one person: disjoint phones, e-mails, years, genders."""
+        """True when the two cannot be one person: disjoint phones, e-mails, years, genders,
+        or two participant_ids (people already told apart, merged only by a person's review)."""
         return any(
             mine and theirs and not (mine & theirs)
             for mine, theirs in (
                 (self.phones, other.phones), (self.emails, other.emails),
                 (self.years, other.years), (self.genders, other.genders),
+                (self.people, other.people),
             )
         )  # fmt: skip
 
@@ -204,6 +222,7 @@ class _Cluster:
         self.emails |= other.emails
         self.years |= other.years
         self.genders |= other.genders
+        self.people |= other.people
 
 
 def link(rows: Iterable[Encoded]) -> Linked:

@@ -56,15 +56,18 @@ def _fold(header: str) -> str:
     return re.sub(r"[\s_\-]+", " ", header.strip().lower())
 
 
-def propose(headers: list[str], kind: str) -> dict[str, str]:
-    """For each header, the contract column it most likely means, or IGNORE."""
-    spec = SPECS[kind]
-    lookup: dict[str, str] = {}
-    for column in spec.columns:
-        lookup[_fold(column)] = column
+def _lookup(kind: str) -> dict[str, str]:
+    """Folded header → contract column, from the contract's names and the synonyms."""
+    lookup: dict[str, str] = {_fold(c): c for c in SPECS[kind].columns}
     for column, words in SYNONYMS[kind].items():
         for word in words:
             lookup.setdefault(_fold(word), column)
+    return lookup
+
+
+def propose(headers: list[str], kind: str) -> dict[str, str]:
+    """For each header, the contract column it most likely means, or IGNORE."""
+    lookup = _lookup(kind)
     proposal: dict[str, str] = {}
     taken: set[str] = set()
     for header in headers:
@@ -79,6 +82,25 @@ def propose(headers: list[str], kind: str) -> dict[str, str]:
         else:
             proposal[header] = IGNORE
     return proposal
+
+
+def automatic(headers: list[str], kind: str) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """Renames the command line applies as the Data page proposes them, and the ambiguous ones.
+
+    A header is renamed only when it is the one header that means its contract column; when
+    two or more headers could mean one column (Мероприятие and event_id), that column is
+    returned with its headers, and none of them is renamed.
+    """
+    lookup = _lookup(kind)
+    wanted: dict[str, list[str]] = {}
+    for header in headers:
+        if header.strip().startswith("_") or is_identifying(header, kind):
+            continue
+        column = lookup.get(_fold(header))
+        if column:
+            wanted.setdefault(column, []).append(header)
+    renames = {hs[0]: c for c, hs in wanted.items() if len(hs) == 1 and _fold(hs[0]) != _fold(c)}
+    return renames, {c: hs for c, hs in wanted.items() if len(hs) > 1}
 
 
 def identifying(headers: list[str], kind: str) -> list[str]:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import countries, extract, metrics, sqlfiles
+from . import countries, extract, metrics, people, sqlfiles
 from .validate import Report, Source, sources_in, stage
 
 DEFAULT_DB = Path("data") / "reach.duckdb"
@@ -299,6 +299,14 @@ def load(
             counts = _apply(con, replace, dedupe)
             after = metrics.summary(con).as_dict()
             load_id = bump_version(con)
+            for found in report.linking.values():
+                people.save(con, found, load_id)
+            if report.key_check and not sqlfiles.scalar(
+                con, "select value from meta where key = 'link_key_check'"
+            ):
+                con.execute(
+                    "insert into meta values ('link_key_check', $v)", {"v": report.key_check}
+                )
             con.execute(
                 "insert into loads values ($id, $at, $mode, $files, $ea, $eu, $es, $pa, $pr, "
                 "$lr, $cl, $w, $before, $after, null, $by)",

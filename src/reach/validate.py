@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from . import normalize, read, scratch, sqlfiles
+from . import idcolumns, linkkey, mapping, normalize, people, read, review, scratch, sqlfiles
 from .contract import EVENT_TYPES, IDENTIFYING_REASON, ROLES, SPECS, FileSpec, is_identifying
 from .read import InputError
 from .sqlfiles import quote_ident
@@ -25,6 +26,8 @@ WARNING_CODES = {
     "unknown_participant_country",
     "duplicate_attendance",
     "identifying_column_dropped",
+    "identifying_column_linked",
+    "linkage_key_changed",
     "mixed_script_id",
     "lookalike_id",
 }
@@ -82,6 +85,9 @@ class Report:
 
     issues: list[Issue] = field(default_factory=list)
     files: dict[str, str] = field(default_factory=dict)
+    # Named participants files: what linking did (IDs in memory, encodings, review pairs).
+    linking: dict[str, people.Assignment] = field(default_factory=dict)
+    key_check: str | None = None  # the linkage key's fingerprint, kept with a named load
 
     @property
     def errors(self) -> list[Issue]:
@@ -104,7 +110,7 @@ class Report:
 
     def to_text(self) -> str:
         """A readable report, errors first."""
-        lines = []
+        lines = [linking_line(name, found) for name, found in self.linking.items()]
         for issue in self.errors + self.warnings:
             label = "ERROR  " if issue.severity == ERROR else "WARNING"
             lines.append(f"{label} {issue.where()}: {issue.message}{issue.row_list()}")
@@ -131,6 +137,15 @@ class Report:
             ],
             columns=["severity", "file", "row", "column", "value", "count", "rows", "message"],
         )
+
+
+def linking_line(name: str, found: people.Assignment) -> str:
+    """One line on what linking a named file did (counts only, never a name)."""
+    return (
+        f"LINKED  {name}: {found.rows:,} named rows: {found.matched:,} matched people already "
+        f"stored, {found.new_rows:,} rows are {found.new_people:,} new people, "
+        f"new pairs to review: {len(found.review):,}."
+    )
 
 
 def _message(code: str, column: str | None, value: str | None) -> str:
@@ -182,24 +197,32 @@ def _read(
     source: Source | None,
     workdir: Path,
     report: Report,
+    key: bytes | None = None,
 ) -> bool:
-    """Load one file into raw_<kind>; return False if it could not be read at all."""
+    """Load one file into raw_<kind>; return False if it could not be read at all.
+
+    key: the linkage key for a participants file with names (None: $REACH_KEY_FILE).
+    """
     spec: FileSpec = SPECS[kind]
     table = f"raw_{kind}"
     name = source.name if source else spec.name
     present: list[str] = []
+    linked: dict[int, str] = {}
     loaded = False
     readable = True
     if source is not None:
         try:
             csv_text = read.prepare(source.data, source.name, workdir, source.path)
-            rename = dict(source.rename)
+            rename = dict(source.rename) or _synonyms(csv_text.header, kind, name, report)
             # Names and contact details never enter a table: their cells are not even read.
             drop = [i for i, h in enumerate(csv_text.header) if is_identifying(h, kind)]
             present = read.load_raw(con, csv_text, table, rename, drop)
             loaded = True
             report.files[kind] = csv_text.encoding
-            _identifying_issues(csv_text, rename, drop, spec, name, report)
+            linked = idcolumns.roles(csv_text.header) if kind == "participants" else {}
+            _identifying_issues(csv_text, rename, drop, spec, name, report, linked)
+            if linked and present and _link(con, csv_text, rename, linked, name, report, key):
+                present = list(dict.fromkeys([*present, "participant_id"]))
             if kind == "events" and not csv_text.has_rows:
                 report.add(
                     Issue(ERROR, name, "header_only", "has a header but no events.", rows=(1,))
@@ -216,7 +239,8 @@ def _read(
         if not loaded:
             return readable
     for col in spec.required:
-        if col not in present:
+        # Names, phones, e-mails or UIC codes stand in for participant_id: linking gives it.
+        if col not in present and not (col == "participant_id" and linked):
             report.add(
                 Issue(
                     ERROR, name, "missing_column",
@@ -240,6 +264,64 @@ def _read(
     return readable
 
 
+def _synonyms(header: list[str], kind: str, name: str, report: Report) -> dict[str, str]:
+    """The Data page's header synonyms (Мероприятие → event_id), where each is one-to-one."""
+    renames, ambiguous = mapping.automatic(header, kind)
+    for target, headers in ambiguous.items():
+        shown = ", ".join(f"'{' '.join(h.split())}'" for h in headers)
+        report.add(
+            Issue(
+                ERROR, name, "ambiguous_header",
+                f"the columns {shown} could each be {target}; rename or remove all but one.",
+                column=" ".join(headers[-1].split()), rows=(1,),
+            )
+        )  # fmt: skip
+    return renames
+
+
+def _link(
+    con: duckdb.DuckDBPyConnection,
+    csv_text: read.CsvText,
+    rename: dict[str, str],
+    roles: dict[int, str],
+    name: str,
+    report: Report,
+    key: bytes | None,
+) -> bool:
+    """Link a named file's rows to people and write their IDs into raw_participants."""
+    try:
+        key = key if key is not None else linkkey.load_or_create()
+    except linkkey.KeyFileError as exc:
+        report.add(Issue(ERROR, name, "linkage_key", str(exc)))
+        return False
+    check = people.key_check(key)
+    kept = sqlfiles.has_table(con, "meta") and sqlfiles.scalar(
+        con, "select value from meta where key = 'link_key_check'"
+    )
+    if kept and kept != check:
+        report.add(
+            Issue(
+                WARNING, name, "linkage_key_changed",
+                "the linkage key is not the one earlier lists were linked with (was "
+                "REACH_KEY_FILE changed or the key lost?), so these rows cannot be matched to "
+                "people already stored: each counts as a new person. Put the original key "
+                "back and load again to link them.",
+            )
+        )  # fmt: skip
+    names = read.header_names(csv_text, rename)
+    rows = people.read_rows(csv_text.path, csv_text.delimiter, names, roles)
+    # With another key the kept encodings match nothing: linking within the file is all.
+    stored = [] if kept and kept != check else people.stored(con)
+    seen = {} if kept and kept != check else people.seen_at(con, rows)
+    found = people.assign(key, rows, stored, people.known_ids(con), seen)
+    del rows  # the names: in memory for this call only
+    found.review = people.unknown_pairs(con, found.review)
+    people.write_ids(con, "raw_participants", found)
+    report.linking[name] = found
+    report.key_check = check
+    return True
+
+
 def _identifying_issues(
     csv_text: read.CsvText,
     rename: dict[str, str],
@@ -247,12 +329,22 @@ def _identifying_issues(
     spec: FileSpec,
     name: str,
     report: Report,
+    linked: dict[int, str],
 ) -> None:
     """One issue per dropped column of names or contact details, by its header only."""
     names = read.header_names(csv_text, rename)
     for i in drop:
         header = " ".join(csv_text.header[i].split())
-        if names[i] in spec.columns:
+        if i in linked and names[i] not in spec.columns:
+            report.add(
+                Issue(
+                    WARNING, name, "identifying_column_linked",
+                    "this column was used to link rows to people, through keyed encodings "
+                    "only; the column itself is not stored.",
+                    column=header, rows=(1,),
+                )
+            )  # fmt: skip
+        elif names[i] in spec.columns:
             report.add(
                 Issue(
                     ERROR, name, "identifying_column_mapped",
@@ -352,11 +444,13 @@ def stage(
     countries: Source | None = None,
     merge: bool = False,
     require_events: bool = True,
+    key: bytes | None = None,
 ) -> Report:
     """Read the files into stg_events / stg_participants / stg_countries and validate them.
 
     With merge=True the checks see the store's events and countries as they would be after
-    the load, so an upload may refer to events that are already stored.
+    the load, so an upload may refer to events that are already stored. Named rows are linked
+    to the people `con` keeps (key: the linkage key; None reads $REACH_KEY_FILE).
     """
     report = Report()
     normalize.install_lookups(con)
@@ -368,13 +462,15 @@ def stage(
         readable = {
             "countries": _read(con, "countries", countries, workdir, report),
             "events": _read(con, "events", events, workdir, report),
-            "participants": _read(con, "participants", participants, workdir, report),
+            "participants": _read(con, "participants", participants, workdir, report, key),
         }
         sqlfiles.materialize(con, "stg_countries", "stage_countries")
         _context_views(con, merge)
         sqlfiles.materialize(con, "stg_events", "stage_events")
         sqlfiles.materialize(con, "stg_participants", "stage_participants")
         normalize.normalise_ids(con)
+        # IDs an analyst merged in review count as the person kept, in every later load too.
+        review.apply_merges(con)
     _event_views(con, merge)
     normalize.install_lookalikes(con)
     missing_columns = {(i.file, i.column) for i in report.issues if i.code == "missing_column"}
@@ -405,7 +501,9 @@ def validate_dir(directory: Path) -> Report:
     """Validate DIR/events.csv, DIR/participants.csv and DIR/countries.csv on their own."""
     con = sqlfiles.quiet(duckdb.connect())
     try:
-        return stage(con, *sources_in(directory))
+        # Checking links a named list within itself only, so a throwaway key will do: no key
+        # file is created just to check files.
+        return stage(con, *sources_in(directory), key=secrets.token_bytes(32))
     finally:
         con.close()
 

@@ -100,3 +100,64 @@ create table if not exists donor_scopes (
     scope_key varchar not null,
     program varchar not null
 );
+
+-- Linking named lists (issue 8). Only keyed encodings of who a person is are kept: HMACs of
+-- the phone, e-mail and UIC, a keyed Bloom filter of the name, HMACs of name parts for
+-- blocking. One row per distinct way a person was written; load_id: the load that added it.
+create table if not exists person_encodings (
+    participant_id varchar not null,
+    digest varchar not null,
+    bloom blob not null,
+    phone varchar,
+    email varchar,
+    uic varchar,
+    birth_year integer,
+    gender varchar,
+    blocks varchar[],
+    load_id integer
+);
+
+-- Which person each way of writing someone was linked to, at each event: a list loaded again
+-- (corrected, or replaced) gives the same rows the same people, merges included.
+create table if not exists seen_at (
+    event_id varchar not null,
+    digest varchar not null,
+    participant_id varchar not null,
+    load_id integer
+);
+
+-- Pairs of people who may be one person, for an analyst to review. status: 'open',
+-- 'merged' or 'apart'; found_in: the load that found the pair.
+create table if not exists link_pairs (
+    pair_id integer primary key,
+    a varchar not null,
+    b varchar not null,
+    score double,
+    evidence varchar,
+    found_in integer,
+    status varchar not null
+);
+
+-- An analyst's review decisions, kept and applied again on later loads: 'merge' (b's rows
+-- and encodings become a's) or 'apart'. undone_at: the decision was taken back.
+create table if not exists link_decisions (
+    decision_id integer primary key,
+    pair_id integer,
+    a varchar not null,
+    b varchar not null,
+    decision varchar not null,
+    decided_at timestamp not null,
+    decided_by varchar,
+    undone_at timestamp,
+    undone_by varchar
+);
+
+-- What a merge changed, so it can be undone exactly: b's rows as they were (inserted: the
+-- row was added under a; otherwise a already had it) and the encodings it moved.
+create table if not exists merged_rows as
+select 0 as decision_id, false as inserted, * from participants limit 0;
+
+create table if not exists merged_encodings (
+    decision_id integer not null,
+    digest varchar not null
+);
