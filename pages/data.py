@@ -3,10 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from reach import history, limits, mapping, store, upload
+from reach import history, idcolumns, limits, mapping, store, upload
 from reach.contract import SPECS
 from reach.export import safe_csv
-from reach.ui import auth, frames, labels, session
+from reach.ui import auth, duplicates, frames, labels, session
 from reach.ui.router import guard
 
 guard(__file__)
@@ -100,6 +100,16 @@ for kind, up in uploads.items():
         refusals.append(why)
         st.error(f"{labels.text(up.name)}: {why}")
     dropped = [h for h in mapping.identifying(up.headers, kind) if h not in refused_headers]
+    linking = idcolumns.roles(up.headers) if kind == "participants" else {}
+    linked = [h for i, h in enumerate(up.headers) if i in linking and h in dropped]
+    dropped = [h for h in dropped if h not in linked]
+    if linked:
+        listed = labels.text(", ".join(f"'{h}'" for h in linked))
+        st.info(
+            f"{labels.text(up.name)}: {listed} name people. Reach links each row to a person "
+            "it already knows, or to a new one, and gives it a pseudonymous participant_id. "
+            "Only keyed encodings are kept; the names, phones and e-mails are not stored."
+        )
     if dropped:
         listed, one = ", ".join(f"'{h}'" for h in dropped), len(dropped) == 1
         st.info(
@@ -113,6 +123,7 @@ if refusals:
 
 # 3 and 4. Validation report and preview ----------------------------------------------------
 committed = st.session_state.get("committed")
+linked_ids: dict[str, list[str | None]] = {}  # the open upload's rows → IDs, for review names
 if uploads and committed and committed["files"] == [u.sha256 for u in uploads.values()]:
     c = committed["counts"]
     st.success(
@@ -120,6 +131,7 @@ if uploads and committed and committed["files"] == [u.sha256 for u in uploads.va
         f"{c['events_updated']:,} updated; {c['participant_rows_added']:,} participant rows "
         f"added, {c['participant_rows_removed']:,} replaced. Every page shows the new numbers."
     )
+    linked_ids = committed.get("linked", {})
 elif uploads:
     mode = st.radio(
         "How to load",
@@ -142,6 +154,7 @@ elif uploads:
         st.error(f"Reach could not check these files ({type(exc).__name__}). Nothing was written.")
         st.stop()
     report = result.report
+    linked_ids = {name: found.ids for name, found in report.linking.items()}
     st.subheader("Check")
     c1, c2 = st.columns(2)
     c1.metric("Errors", len(report.errors), border=True)
@@ -172,6 +185,24 @@ elif uploads:
         cols[3].metric(
             "Participant rows replaced", f"{c['participant_rows_removed']:,}", border=True
         )
+        if report.linking:
+            st.markdown("**People in named lists**")
+            st.dataframe(
+                pd.DataFrame(
+                    [
+                        {
+                            "file": name,
+                            "rows": found.rows,
+                            "matched people already stored": found.matched,
+                            "rows of new people": found.new_rows,
+                            "new people": found.new_people,
+                            "new pairs to review": len(found.review),
+                        }
+                        for name, found in report.linking.items()
+                    ]
+                ),
+                hide_index=True,
+            )
         before, after = result.before or {}, result.after or {}
         rows = []
         for key, label in [
@@ -213,6 +244,7 @@ elif uploads:
                         "files": [u.sha256 for u in uploads.values()],
                         "counts": done.counts,
                         "load_id": done.load_id,
+                        "linked": {n: f.ids for n, f in done.report.linking.items()},
                     }
                     st.session_state.pop("undone", None)
                     st.rerun()
@@ -221,7 +253,11 @@ elif uploads:
                         "The store changed meanwhile and the files no longer pass; check again."
                     )
 
-# 6. History and undo -----------------------------------------------------------------------
+# 6. Possible duplicates -------------------------------------------------------------------
+named = uploads.get("participants")
+duplicates.draw(duplicates.names_in_upload(named, linked_ids.get(named.name) if named else None))
+
+# 7. History and undo -----------------------------------------------------------------------
 st.subheader("Load history")
 loads = session.plain("load_history")
 if loads.empty:
@@ -253,7 +289,7 @@ if undo_id is not None:
 if st.session_state.get("undone"):
     st.success(f"Load {st.session_state['undone']} was undone.")
 
-# 7. Export ---------------------------------------------------------------------------------
+# 8. Export ---------------------------------------------------------------------------------
 st.subheader("Export the current data")
 st.caption("The three files in the contract's format. Text cells that a spreadsheet would run as "
            "a formula are prefixed with '.")  # fmt: skip

@@ -185,9 +185,9 @@ def test_a_names_column_mapped_to_participant_id_is_refused_and_offers_no_commit
     at = data_page()
     names = "ФИО,Мероприятие,Пол\nСекербаева Жанар,E1,ж\nAigerim Sadykova,E1,f\n".encode()
     upload(at, "participants", "names.csv", names)
-    # The proposal leaves ФИО out, and says so.
-    assert any("'ФИО' holds people's names" in i.value and "dropped and not stored" in i.value
-               for i in at.info)  # fmt: skip
+    # The proposal leaves ФИО out, and says what it is for.
+    assert any("'ФИО' name people" in i.value and "names, phones and e-mails are not stored"
+               in i.value for i in at.info)  # fmt: skip
     at.selectbox(key="use_map_participants").set_value("Names form").run()
     assert not at.exception
     refusal = "names.csv: 'ФИО' (mapped to participant_id) holds people's names or contact details"
@@ -208,8 +208,9 @@ def test_identifying_columns_are_noted_dropped_on_commit_and_never_stored(db):
     ).encode()
     upload(at, "participants", "with-names.csv", people)
     note = (
-        "with-names.csv: 'ФИО', 'Телефон' hold people's names or contact details. These columns "
-        "will be dropped and not stored."
+        "with-names.csv: 'ФИО', 'Телефон' name people. Reach links each row to a person it "
+        "already knows, or to a new one, and gives it a pseudonymous participant_id. Only keyed "
+        "encodings are kept; the names, phones and e-mails are not stored."
     )
     assert note in [i.value for i in at.info]
     assert (tiles(at)["Errors"], tiles(at)["Warnings"]) == ("0", "2")

@@ -100,7 +100,8 @@ def loads(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 def decide(path: Path | str, action: str, target: int, actor: str | None = None) -> str:
     """Merge or keep apart a review pair, or undo a decision, and refresh every number.
 
-    action: 'merge' or 'apart' (target: a pair_id) or 'undo' (target: a decision_id). The
+    action: 'merge' or 'apart' (target: a pair_id) or 'undo' (target: a decision_id); returns
+    the action, or for an undo the kind of decision taken back. The
     decision, the rewritten rows, a new store version and the donor extract are one
     transaction. A merge changes rows the last load's undo would put back, so after it that
     load can no longer be undone (its rows are in the history, and the merge can be).
@@ -121,4 +122,4 @@ def decide(path: Path | str, action: str, target: int, actor: str | None = None)
         except BaseException:
             con.execute("rollback")
             raise
-    return str(done)
+    return str(done) if action == "undo" else action

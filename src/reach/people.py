@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from . import encode, link, review, sqlfiles
+from . import encode, idcolumns, link, read, review, sqlfiles
 from .contract import GENDER_SPELLINGS
 
 KEY_CHECK = "reach linkage key check"  # encoded into meta, to notice a replaced key
@@ -92,6 +93,31 @@ def read_rows(
                     fields[what] = value
             out.append(fields)
     return out
+
+
+def names_for(data: bytes, name: str, ids: list[str | None]) -> dict[str, list[str]]:
+    """The names each ID was written with in an uploaded file, from its bytes in memory.
+
+    For the analyst who has the list open (the Data page's review); never stored or cached.
+    """
+    text, _ = read._decode(data, name)
+    text = text.lstrip("\ufeff")
+    reader = csv.reader(
+        io.StringIO(text, newline=""), delimiter=read._sniff_delimiter(read._first_line(text))
+    )
+    roles = idcolumns.roles(next(reader, []))
+    found: dict[str, list[str]] = {}
+    for n, record in enumerate(reader):
+        if n >= len(ids) or not ids[n]:
+            continue
+        parts = {r: record[i].strip() for i, r in roles.items() if i < len(record)}
+        written = parts.get("full_name") or " ".join(
+            parts.get(k, "") for k in ("last_name", "first_name", "patronymic")
+        )
+        written = " ".join(written.split())
+        if written and written not in found.setdefault(str(ids[n]), []):
+            found[str(ids[n])].append(written)
+    return found
 
 
 def _has_identifier(fields: Mapping[str, object]) -> bool:

@@ -102,11 +102,12 @@ def pending(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
             continue  # merged since, or shown already under the IDs they count as now
         seen.add(pair)
         rows.append((pair_id, *pair, score, evidence))
-    review_open = pd.DataFrame(  # noqa: F841
-        rows, columns=["pair_id", "a", "b", "score", "evidence"]
-    ).astype({"pair_id": "int64", "score": "float64"})
-    con.execute("create or replace temp table review_open as select * from review_open")
-    return sqlfiles.frame(con, "review_pairs")[columns]
+    review_open = pd.DataFrame(rows, columns=["pair_id", "a", "b", "score", "evidence"])
+    con.register("review_open", review_open.astype({"pair_id": "int64", "score": "float64"}))
+    try:
+        return sqlfiles.frame(con, "review_pairs")[columns]
+    finally:
+        con.unregister("review_open")
 
 
 def decisions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -188,15 +189,32 @@ def merge(con: duckdb.DuckDBPyConnection, pair_id: int, actor: str | None = None
         {"keep": keep, "d": decision_id},
     )
     con.execute(
-        "insert into merged_encodings select $d, digest from person_encodings "
+        """
+        insert into merged_encodings
+        select $d, not exists (
+            select 1 from person_encodings as k
+            where k.participant_id = $keep and k.digest = e.digest
+        ), e.*
+        from person_encodings as e where e.participant_id = $gone
+        """,
+        params,
+    )
+    con.execute("delete from person_encodings where participant_id = $gone", {"gone": gone})
+    con.execute(
+        "insert into person_encodings select $keep, digest, bloom, phone, email, uic, "
+        "birth_year, gender, blocks, load_id from merged_encodings "
+        "where decision_id = $d and inserted",
+        {"keep": keep, "d": decision_id},
+    )
+    con.execute(
+        "insert into merged_seen select $d, event_id, digest from seen_at "
         "where participant_id = $gone",
         {"d": decision_id, "gone": gone},
     )
-    for table in ("person_encodings", "seen_at"):
-        con.execute(
-            f"update {table} set participant_id = $keep where participant_id = $gone",
-            {"keep": keep, "gone": gone},
-        )
+    con.execute(
+        "update seen_at set participant_id = $keep where participant_id = $gone",
+        {"keep": keep, "gone": gone},
+    )
     return decision_id
 
 
@@ -251,14 +269,26 @@ def undo(con: duckdb.DuckDBPyConnection, decision_id: int, actor: str | None = N
             "insert into participants select participant_id, event_id, gender, role, "
             "birth_year, country_code, organization from back"
         )
-        for table in ("person_encodings", "seen_at"):
-            con.execute(
-                f"update {table} set participant_id = $gone where participant_id = $keep "
-                "and digest in (select digest from merged_encodings where decision_id = $d)",
-                params,
-            )
-        con.execute("delete from merged_rows where decision_id = $d", {"d": decision_id})
-        con.execute("delete from merged_encodings where decision_id = $d", {"d": decision_id})
+        con.execute(
+            "delete from person_encodings where participant_id = $keep and digest in "
+            "(select digest from merged_encodings where decision_id = $d and inserted)",
+            {"keep": keep, "d": decision_id},
+        )
+        con.execute(
+            "insert into person_encodings select participant_id, digest, bloom, phone, email, "
+            "uic, birth_year, gender, blocks, load_id from merged_encodings "
+            "where decision_id = $d",
+            {"d": decision_id},
+        )
+        # The events where the merged person was seen (a list loaded since links there too).
+        con.execute(
+            "update seen_at as s set participant_id = $gone from merged_seen as m "
+            "where m.decision_id = $d and s.participant_id = $keep "
+            "and s.event_id = m.event_id and s.digest = m.digest",
+            params,
+        )
+        for table in ("merged_rows", "merged_encodings", "merged_seen"):
+            con.execute(f"delete from {table} where decision_id = $d", {"d": decision_id})
     con.execute(
         "update link_decisions set undone_at = $at, undone_by = $by where decision_id = $id",
         {"at": _now(), "by": actor, "id": decision_id},

@@ -396,16 +396,22 @@ def load_memory(
 SNAPSHOT_TABLES = (
     "events", "participants", "countries", "country_reference", "loads", "meta", "mappings",
     "undo_events", "undo_participants", "undo_countries", "undo_keys", "donor_scopes",
+    "link_pairs", "link_decisions",
 )  # fmt: skip
+# What linking a new list reads: only a preview needs these (they grow with the people kept).
+LINKING_TABLES = ("person_encodings", "seen_at")
 
 
-def snapshot(path: Path | str) -> duckdb.DuckDBPyConnection:
-    """An in-memory copy of the store (constraints included), so readers never hold its lock."""
+def snapshot(path: Path | str, linking: bool = False) -> duckdb.DuckDBPyConnection:
+    """An in-memory copy of the store (constraints included), so readers never hold its lock.
+
+    linking: with the people's keyed encodings too, for linking a preview's named lists.
+    """
     ensure(path)
     mem = sqlfiles.quiet(duckdb.connect())
     init_schema(mem)
     with connect(path, read_only=True) as src:
-        for table in SNAPSHOT_TABLES:
+        for table in SNAPSHOT_TABLES + (LINKING_TABLES if linking else ()):
             if not sqlfiles.has_table(src, table):
                 continue  # a store written by an older Reach
             mem.execute(f"delete from {table}")
@@ -443,7 +449,7 @@ def preview(
     replace: bool = False,
 ) -> LoadResult:
     """What a load would do, worked out on an in-memory copy: the store is not touched."""
-    copy = snapshot(path)
+    copy = snapshot(path, linking=True)
     try:
         # The preview's numbers are the exact ones; the donor extract is not needed for them.
         return load(

@@ -153,11 +153,16 @@ create table if not exists link_decisions (
 );
 
 -- What a merge changed, so it can be undone exactly: b's rows as they were (inserted: the
--- row was added under a; otherwise a already had it) and the encodings it moved.
+-- row was added under a; otherwise a already had it), its encodings the same way, and the
+-- events and encodings at which it was seen.
 create table if not exists merged_rows as
 select 0 as decision_id, false as inserted, * from participants limit 0;
 
-create table if not exists merged_encodings (
+create table if not exists merged_encodings as
+select 0 as decision_id, false as inserted, * from person_encodings limit 0;
+
+create table if not exists merged_seen (
     decision_id integer not null,
+    event_id varchar not null,
     digest varchar not null
 );

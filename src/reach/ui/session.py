@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import streamlit as st
 
-from .. import donor, extract, history, mapping, metrics, store, upload
+from .. import donor, extract, history, mapping, metrics, review, store, upload
 from ..export import contract_files
 from ..extract import DonorFilters
 from ..metrics import Filters
@@ -132,6 +133,8 @@ PLAIN = {
     "undoable_load": history.undoable,
     "export_files": contract_files,
     "saved_mappings": _saved_mappings,
+    "review_pairs": review.pending,
+    "review_decisions": review.decisions,
 }
 
 
@@ -167,21 +170,43 @@ def donor_options(scope: tuple[str, ...] = ()) -> dict[str, list[str]]:
     return _donor_options(stamp(), scope)
 
 
-@st.cache_data(max_entries=16, show_spinner="Reading the file…")
+def _per_session(
+    slot: str, key: tuple, make: Any, keep: int = 4, spinner: str = "Reading the file…"
+) -> Any:
+    """make() memoised in this session's memory only, for the last `keep` keys.
+
+    An upload may hold names: it must not sit in a cache that outlives the session or is
+    shared between sessions (st.cache_data is both), so it is kept here and nowhere else.
+    """
+    memo: dict[tuple, Any] = st.session_state.setdefault(f"_memo_{slot}", {})
+    if key not in memo:
+        while len(memo) >= keep:
+            memo.pop(next(iter(memo)))
+        with st.spinner(spinner):
+            memo[key] = make()
+    return memo[key]
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()
+
+
 def open_upload(kind: str, name: str, data: bytes, sheet: str | None) -> upload.Upload:
-    """An uploaded file checked and its header read (cached in memory on its bytes)."""
-    return upload.open_upload(kind, name, data, sheet)
-
-
-@st.cache_data(max_entries=8, show_spinner="Checking the files against the store…")
-def _preview(version: Version, sources: tuple[Source | None, ...], replace: bool) -> Any:
-    return store.preview(store_path(), *sources, replace=replace)
+    """An uploaded file checked and its header read (kept in this session's memory)."""
+    return _per_session(
+        "upload", (kind, name, _digest(data), sheet),
+        lambda: upload.open_upload(kind, name, data, sheet),
+    )  # fmt: skip
 
 
 def preview(sources: tuple[Source | None, ...], replace: bool) -> store.LoadResult:
     """The validation report and what a load would change, for the current store version."""
     organisation_only()
-    return _preview(stamp(), sources, replace)
+    key = (stamp(), replace, *((s.name, _digest(s.data), s.rename) if s else None for s in sources))
+    return _per_session(
+        "preview", key, lambda: store.preview(store_path(), *sources, replace=replace), keep=2,
+        spinner="Checking the files against the store…",
+    )  # fmt: skip
 
 
 def save_mapping(name: str, kind: str, columns: dict[str, str]) -> None:
