@@ -101,7 +101,7 @@ def _launch(p):
 def server(tmp_path_factory):
     port = _free_port()
     tmp = tmp_path_factory.mktemp("server")
-    env = {**os.environ, "REACH_DB": str(tmp / "reach.duckdb")}
+    env = {**os.environ, "REACH_DB": str(tmp / "reach.duckdb"), "REACH_KEY_FILE": str(tmp / "k")}
     # A file, not a pipe: an unread pipe fills up and stalls the server.
     log = (tmp / "streamlit.log").open("w")
     proc = subprocess.Popen(
@@ -224,6 +224,71 @@ def test_an_analyst_uploads_and_commits_a_file_in_chromium(server, tmp_path):
     assert not problems, problems
     if os.environ.get("REACH_SAVE_SCREENSHOTS"):
         _save_for_readme(SHOTS / "data-preview.png", "data")
+
+
+def test_an_analyst_links_two_named_lists_and_merges_the_pair_the_review_shows(server, tmp_path):
+    events = tmp_path / "events.csv"
+    events.write_text(
+        "event_id,title,event_type,start_date,country_code\n"
+        "NAMED-1,School,school,2025-10-01,KAZ\nNAMED-2,Seminar,seminar,2025-11-01,KGZ\n",
+        encoding="utf-8",
+    )
+    first = tmp_path / "first.csv"
+    first.write_text(
+        "ФИО;Телефон;Мероприятие;Пол;Год рождения\n"
+        "Секербаева Жанар Сериковна;+7 774 755 87 71;NAMED-1;Ж;1990\n"
+        "Назарбаева Айгуль;;NAMED-1;Ж;\n",
+        encoding="cp1251",
+    )
+    second = tmp_path / "second.csv"
+    second.write_text(
+        "Full name,Phone,Event,Sex\n"
+        "Janar Sekerbaeva,87747558771,NAMED-2,f\nAigul Nazarbayeva,,NAMED-2,f\n",
+        encoding="utf-8",
+    )
+    with playwright.sync_playwright() as p:
+        browser = _launch(p)
+        page = browser.new_page(viewport={"width": 1400, "height": 2800})
+        problems: list[str] = []
+        page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+        page.goto(server)
+        _idle(page)
+        before = int(_tile(page, "People reached").inner_text().replace(",", ""))
+        page.get_by_role("link", name="Data").click()
+        inputs = page.get_by_test_id("stFileUploaderDropzoneInput")
+        inputs.nth(0).set_input_files(str(events))
+        expect(_tile(page, "Events added")).to_have_text("2")
+        inputs.nth(1).set_input_files(str(first))
+        expect(_tile(page, "Participant rows added")).to_have_text("2")
+        page.get_by_role("button", name="Commit").click()
+        expect(page.get_by_text(re.compile(r"Load \d+ committed: 2 events added"))).to_be_visible()
+        # The second list, in Latin letters: Sekerbaeva is matched by her phone, Aigul (a name
+        # and nothing else) is new and a pair to review.
+        page.get_by_test_id("stFileUploader").nth(1).get_by_role("button").last.click()
+        inputs.nth(1).set_input_files(str(second))
+        linked = page.get_by_test_id("stDataFrame").filter(has_text="matched people already")
+        expect(linked).to_be_visible()
+        _drawn(page)
+        page.screenshot(path=str(SHOTS / "data-named-preview.png"), full_page=True)
+        page.get_by_role("button", name="Commit").click()
+        expect(page.get_by_text(re.compile(r"Load \d+ committed"))).to_be_visible()
+        _drawn(page)
+        page.screenshot(path=str(SHOTS / "data-review.png"), full_page=True)
+        page.set_viewport_size({"width": 390, "height": 2800})
+        _drawn(page)
+        page.screenshot(path=str(SHOTS / "data-review-390.png"), full_page=True)
+        page.set_viewport_size({"width": 1400, "height": 2800})
+        page.get_by_role("button", name="Merge").click()
+        expect(page.get_by_text(re.compile(r"Done: merge \d+"))).to_be_visible()
+        expect(page.get_by_text("No possible duplicates to review.")).to_be_visible()
+        page.get_by_role("link", name="Overview").click()
+        # Sekerbaeva and Aigul, each counted once.
+        expect(_tile(page, "People reached")).to_have_text(f"{before + 2:,}")
+        expect(page.get_by_test_id("stException")).to_have_count(0)
+        browser.close()
+    assert not problems, problems
+    if os.environ.get("REACH_SAVE_SCREENSHOTS"):
+        _save_for_readme(SHOTS / "data-review.png", "data-review")
 
 
 def test_in_open_mode_a_request_through_a_proxy_sees_only_the_banner(server):

@@ -27,13 +27,14 @@ LEAKS = re.compile(r"Traceback|File \"|\.py\b|/tmp/|/work/|site-packages|Error:"
 def _serve(tmp: Path, store: Path, **env: str):
     port = _free_port()
     log = (tmp / "streamlit.log").open("w")
+    env = {**os.environ, "REACH_DB": str(store), "REACH_KEY_FILE": str(tmp / "k"), **env}
     proc = subprocess.Popen(
         [
             sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
             "--server.port", str(port), "--server.address", "127.0.0.1",
             "--server.headless", "true", "--browser.gatherUsageStats", "false",
         ],
-        cwd=ROOT, env={**os.environ, "REACH_DB": str(store), **env}, stdout=log,
+        cwd=ROOT, env=env, stdout=log,
         stderr=subprocess.STDOUT,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"

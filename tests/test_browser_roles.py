@@ -101,7 +101,7 @@ def _wait_until_serving(proc: subprocess.Popen, url: str, log: Path) -> None:
 def server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("roles")
     store = tmp / "reach.duckdb"
-    env = {**_env(), "REACH_DB": str(store)}
+    env = {**_env(), "REACH_DB": str(store), "REACH_KEY_FILE": str(store.with_suffix(".key"))}
     _reach("load", str(SAMPLE), "--db", str(store), env=env)
     passwords: dict[str, str] = {}
     for name, role, programs in (

@@ -8,7 +8,7 @@ import re
 import duckdb
 import pandas as pd
 
-from . import sqlfiles
+from . import idcolumns, sqlfiles
 from .contract import IDENTIFYING_REASON, SPECS, is_identifying
 
 IGNORE = "(ignore)"
@@ -129,7 +129,10 @@ def refused(mapping: dict[str, str], kind: str) -> tuple[list[str], str]:
 def needs_mapping(headers: list[str], kind: str) -> bool:
     """False when the headers already use the contract's names for every required column."""
     have = {_fold(h) for h in headers}
-    return any(_fold(c) not in have for c in SPECS[kind].required)
+    # Names, phones, e-mails or UIC codes stand in for participant_id: linking gives it.
+    linked = kind == "participants" and bool(idcolumns.roles(headers))
+    required = [c for c in SPECS[kind].required if not (linked and c == "participant_id")]
+    return any(_fold(c) not in have for c in required)
 
 
 def renames(mapping: dict[str, str]) -> tuple[tuple[str, str], ...]:
