@@ -226,3 +226,38 @@ def test_identifying_columns_are_noted_dropped_on_commit_and_never_stored(db):
         text += every_cell(con)
     for secret in ("Жанар", "Sadykova", "7011234567", "7017654321"):
         assert secret not in text
+
+
+def test_the_review_names_only_people_of_the_open_upload_and_a_merge_updates_the_numbers(
+    db, capsys
+):
+    first = "ФИО,event_id,Пол\nНазарбаева Айгуль,E1,ж\n".encode()
+    second = b"Full name,event_id,gender\nAigul Nazarbayeva,E2,f\n"
+    at = data_page()
+    upload(at, "participants", "first.csv", first)
+    at.button(key="commit").click().run()
+    upload(at, "participants", "second.csv", second)
+    linked = next(d.value for d in at.dataframe if "new pairs to review" in d.value.columns)
+    assert linked.iloc[0].to_dict() == {
+        "file": "second.csv", "rows": 1, "matched people already stored": 0,
+        "rows of new people": 1, "new people": 1, "new pairs to review": 1,
+    }  # fmt: skip
+    at.button(key="commit").click().run()
+    before = summary_json(db, capsys)["people_reached"]
+    pairs = next(d.value for d in at.dataframe if "evidence that agrees" in d.value.columns)
+    (row,) = pairs.to_dict("records")
+    # The second list is open: its row shows the name written there; the first list's person
+    # shows the ID alone.
+    shown = {row["person A"], row["person B"]}
+    assert sum("(Aigul Nazarbayeva)" in s for s in shown) == 1
+    assert not any("Назарбаева" in s for s in shown)
+    assert (row["names alike"], row["evidence that agrees"]) == ("100%", "names 100% alike")
+    at.button(key="review_merge").click().run()
+    assert not at.exception
+    assert any("Done: merge" in s.value for s in at.success)
+    assert summary_json(db, capsys)["people_reached"] == before - 1
+    # A fresh session with no upload open sees IDs only, and the decision to undo.
+    other = data_page()
+    assert "Aigul" not in page_text(other) and "No possible duplicates" in page_text(other)
+    other.button(key="review_undo").click().run()
+    assert summary_json(db, capsys)["people_reached"] == before
