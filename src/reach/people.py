@@ -282,11 +282,12 @@ def unknown_pairs(
         return pairs
     merged = review.merged_into(con)
     known = {tuple(r) for r in con.execute("select a, b from link_pairs").fetchall()}
+    known |= review.kept_apart(con)
     fresh = []
     for a, b, score, why in pairs:
         a, b = merged.get(a, a), merged.get(b, b)
         pair = (min(a, b), max(a, b))
-        if a != b and pair not in known and not review.kept_apart(con, *pair):
+        if a != b and pair not in known:
             known.add(pair)
             fresh.append((*pair, round(score, 4), why))
     return fresh

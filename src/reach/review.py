@@ -40,18 +40,15 @@ def merged_into(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return resolved
 
 
-def kept_apart(con: duckdb.DuckDBPyConnection, a: str, b: str) -> bool:
-    """True when an analyst decided that these two are different people."""
+def kept_apart(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
+    """The pairs an analyst decided are different people, each as (smaller, larger) ID."""
     if not sqlfiles.has_table(con, "link_decisions"):
-        return False
-    return bool(
-        sqlfiles.scalar(
-            con,
-            "select count(*) from link_decisions where decision = 'apart' and undone_at is null "
-            "and ((a = $a and b = $b) or (a = $b and b = $a))",
-            {"a": a, "b": b},
-        )
-    )
+        return set()
+    rows = con.execute(
+        "select least(a, b), greatest(a, b) from link_decisions "
+        "where decision = 'apart' and undone_at is null"
+    ).fetchall()
+    return {(a, b) for a, b in rows}
 
 
 def apply_merges(con: duckdb.DuckDBPyConnection, table: str = "stg_participants") -> int:
@@ -91,6 +88,7 @@ def pending(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     def attends(pid: str) -> bool:  # a person whose every list was replaced is no one to merge
         return pid in present
 
+    apart = kept_apart(con)
     rows, seen = [], set()
     for pair_id, a, b, score, evidence in con.execute(
         "select pair_id, a, b, score, evidence from link_pairs where status = 'open' "
@@ -98,7 +96,7 @@ def pending(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).fetchall():
         a, b = into.get(a, a), into.get(b, b)
         pair = (min(a, b), max(a, b))
-        if a == b or pair in seen or kept_apart(con, a, b) or not (attends(a) and attends(b)):
+        if a == b or pair in seen or pair in apart or not (attends(a) and attends(b)):
             continue  # merged since, or shown already under the IDs they count as now
         seen.add(pair)
         rows.append((pair_id, *pair, score, evidence))
