@@ -13,21 +13,14 @@ TABLE_ROWS = 1000  # rows sent to the browser; the download has them all
 filters, scope, summary = frames.page_start("Cascade")
 
 
-cols = st.columns(4)
-cols[0].metric(
-    "Cascade multiplier",
-    frames.rate(summary.cascade_multiplier),
-    border=True,
-    help="People reached through cascades per person reached directly.",
-)
-cols[1].metric(
-    "Activation rate",
-    frames.rate(summary.activation_rate, pct=True),
-    border=True,
-    help="Share of trainees of events with step-downs who trained at one of them.",
-)
-cols[2].metric("Step-down events", f"{summary.step_down_events:,}", border=True)
-cols[3].metric("Reached through cascades", f"{summary.cascade_reach:,}", border=True)  # fmt: skip
+frames.tiles([
+    ("Cascade multiplier", frames.rate(summary.cascade_multiplier), None,
+     "People reached through cascades per person reached directly."),
+    ("Activation rate", frames.rate(summary.activation_rate, pct=True), None,
+     "Share of trainees of events with step-downs who trained at one of them."),
+    ("Step-down events", f"{summary.step_down_events:,}", None, None),
+    ("Reached through cascades", f"{summary.cascade_reach:,}", None, None),
+])  # fmt: skip
 
 levels = frames.metric("cascade_levels", filters)
 frames.chart(
@@ -45,14 +38,12 @@ if headcount_people:
 
 st.subheader("Per program")
 programs = frames.metric("cascade_by_program", filters)
-st.dataframe(
+frames.table(
     programs[
         ["program", "direct_reach", "cascade_reach", "cascade_multiplier", "activation_rate",
          "depth", "median_days", "step_down_events", "headcount_step_downs"]
     ],
-    hide_index=True,
-    width="stretch",
-    column_config={
+    {
         "program": "Program",
         "direct_reach": "Direct reach",
         "cascade_reach": "Cascade reach",
@@ -73,10 +64,5 @@ if steps.empty:
 else:
     if len(steps) > TABLE_ROWS:
         st.caption(f"The {TABLE_ROWS:,} latest of {len(steps):,} step-downs; download for all.")
-    st.dataframe(
-        steps.head(TABLE_ROWS),
-        hide_index=True,
-        width="stretch",
-        column_config=frames.EVENT_COLUMNS,
-    )
+    frames.table(steps.head(TABLE_ROWS), frames.EVENT_COLUMNS)
     frames.download(steps, "step-downs", "Download step-down events (CSV)")

@@ -18,7 +18,8 @@ st.title("Data")
 caps = limits.current()
 limit = caps.upload_mb
 st.markdown(
-    "Bring in new **events**, **participants** (attendance lists) and/or **countries**: "
+    "Bring in new **events**, **participants** (attendance lists), **countries** and/or "
+    "**targets**: "
     "CSV (UTF-8 or Windows-1251, one encoding per file; comma, semicolon or tab) or Excel "
     f"**.xlsx**, up to **{limit} MB** per file. Nothing is written until you press **Commit**, "
     "and the last load can be undone."
@@ -27,7 +28,7 @@ st.caption(f"Input limits: {caps.describe()}. A file beyond them is refused, nam
 
 # 1. Upload ---------------------------------------------------------------------------------
 uploads: dict[str, upload.Upload] = {}
-for col, kind in zip(st.columns(3), upload.KINDS, strict=True):
+for col, kind in zip(st.columns(len(upload.KINDS)), upload.KINDS, strict=True):
     with col:
         file = st.file_uploader(
             SPECS[kind].name,
@@ -291,10 +292,10 @@ if st.session_state.get("undone"):
 
 # 8. Export ---------------------------------------------------------------------------------
 st.subheader("Export the current data")
-st.caption("The three files in the contract's format. Text cells that a spreadsheet would run as "
+st.caption("The files in the contract's format. Text cells that a spreadsheet would run as "
            "a formula are prefixed with '.")  # fmt: skip
 files = session.plain("export_files")
-for col, (name, frame) in zip(st.columns(3), files.items(), strict=True):
+for col, (name, frame) in zip(st.columns(len(files)), files.items(), strict=True):
     col.download_button(
         f"{name} ({len(frame):,} rows)", data=safe_csv(frame), file_name=name, mime="text/csv",
         key=f"export-{name}", on_click=auth.audit, args=("export", name),

@@ -20,14 +20,11 @@ frames.donor_tiles([
 ])  # fmt: skip
 
 levels = frames.donor_metric("cascade_levels", f)
-levels["level_name"] = ["Root trainings" if lv == 0 else f"Level {lv}" for lv in levels["level"]]
 frames.donor_chart(
-    charts.published_bar(
-        levels.assign(row=levels["program"] + " · " + levels["level_name"]),
-        "row", "people_reached", f"People reached at each cascade level, per program — {scope}",
-        "People reached", ranked=False,
+    charts.published_cascade(
+        levels, f"People reached at each cascade level, per program — {scope}"
     ),
-    levels.drop(columns="level_name"), "cascade-levels", ("people_reached",),
+    levels, "cascade-levels", ("people_reached",),
 )  # fmt: skip
 
 st.subheader("Per program")
@@ -36,12 +33,10 @@ shown = disclosure.frame_text(programs, ("direct_reach", "cascade_reach")).assig
     cascade_multiplier=[r(v) for v in programs["cascade_multiplier"]],
     activation_rate=[r(v, pct=True) for v in programs["activation_rate"]],
 )
-st.dataframe(
+frames.table(
     shown[["program", "direct_reach", "cascade_reach", "cascade_multiplier", "activation_rate",
            "depth", "step_down_events"]],
-    hide_index=True,
-    width="stretch",
-    column_config={
+    {
         "program": "Program", "direct_reach": "Direct reach", "cascade_reach": "Cascade reach",
         "cascade_multiplier": "Multiplier", "activation_rate": "Activation rate",
         "depth": "Depth (levels)", "step_down_events": "Step-down events",

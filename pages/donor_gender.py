@@ -1,14 +1,15 @@
-"""Gender balance for donors: among people reached and trainers, over time, by place."""
+"""Gender and age for donors: gender among people reached and trainers, over time, by place;
+the age of people reached by gender, over time and by program. Published counts only."""
 
 import streamlit as st
 
-from reach import charts, donor
+from reach import ages, charts, charts_age, donor
 from reach.ui import frames, labels
 from reach.ui.router import guard
 
 guard(__file__)
 
-f, scope, summary = frames.donor_page_start("Gender balance")
+f, scope, summary = frames.donor_page_start("Gender and age")
 p, r = frames.published, frames.published_rate
 breakdown = frames.donor_metric("gender_breakdown", f)
 parity = donor.parity(breakdown)
@@ -49,3 +50,27 @@ with right:
         charts.published_gender(programs, f"Gender by program — {scope}"),
         programs, "gender-programs", ("people",),
     )  # fmt: skip
+
+st.subheader("Age")
+st.caption(
+    "Age is the start year of a person's first attendance in scope minus their birth year, in "
+    "bands. Unknown (no birth year, or counted from a reported headcount): "
+    f"{p(summary.age.get(ages.UNKNOWN))} people. Counts are rounded to 5; no bar means <8."
+)
+pyramid = frames.donor_metric("age_pyramid", f)
+frames.donor_chart(
+    charts_age.age_pyramid(pyramid, f"People reached by age and gender — {scope}", published=True),
+    pyramid, "age-pyramid", ("people",),
+)  # fmt: skip
+age_periods = frames.donor_metric("age_by", f, dim="period")
+frames.donor_chart(
+    charts_age.published_age_stack(
+        age_periods, f"People reached by age per {'quarter' if f.year else 'year'} — {scope}"
+    ),
+    age_periods, "age-over-time", ("people",),
+)  # fmt: skip
+age_programs = frames.donor_metric("age_by", f, dim="program")
+frames.donor_chart(
+    charts_age.published_age_stack(age_programs, f"Age by program — {scope}", horizontal=True),
+    age_programs, "age-programs", ("people",),
+)  # fmt: skip

@@ -1,8 +1,9 @@
-"""Gender balance: among people reached and among trainers, over time, by place and event."""
+"""Gender and age: gender among people reached and trainers, over time, by place and event;
+the age of people reached by gender, over time and by program."""
 
 import streamlit as st
 
-from reach import charts, metrics
+from reach import ages, charts, charts_age, metrics
 from reach.ui import frames
 from reach.ui.router import guard
 
@@ -10,7 +11,7 @@ guard(__file__)
 
 TABLE_ROWS = 500  # rows sent to the browser; the download has them all
 
-filters, scope, summary = frames.page_start("Gender balance")
+filters, scope, summary = frames.page_start("Gender and age")
 
 # One query gives every grouping on this page; the charts take slices of it.
 groups = frames.metric("gender_groups", filters, grain="year")
@@ -75,6 +76,35 @@ with right:
         by_program,
         "gender-programs",
     )
+
+st.subheader("Age")
+unknown = summary.age[ages.UNKNOWN]
+st.caption(
+    "Age is the start year of a person's first attendance in scope minus their birth year "
+    "(from their latest row that gives one), in bands. "
+    f"{unknown:,} of {summary.people_reached:,} people reached have an unknown age: no birth "
+    "year, or counted from a reported headcount."
+)
+# One query gives the age charts; the over-time chart follows the grain chosen above.
+age_groups = frames.metric("age_groups", filters, grain=grain)
+pyramid = metrics.age_slice(age_groups, "reached")
+frames.chart(
+    charts_age.age_pyramid(pyramid, f"People reached by age and gender — {scope}"),
+    pyramid,
+    "age-pyramid",
+)
+age_periods = metrics.age_slice(age_groups, "period")
+frames.chart(
+    charts_age.age_periods(age_periods, f"People reached by age per {grain} — {scope}", grain),
+    age_periods,
+    "age-over-time",
+)
+age_programs = metrics.age_slice(age_groups, "program")
+frames.chart(
+    charts_age.age_shares(age_programs, f"Age by program — {scope}"),
+    age_programs,
+    "age-programs",
+)
 
 st.subheader("Women's share per event")
 threshold = (

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from reach import charts, metrics
-from reach.ui import frames, session
+from reach.ui import frames, labels, session
 from reach.ui.router import guard
 
 guard(__file__)
@@ -12,20 +12,20 @@ filters, scope, now = frames.page_start("How far the programs reach")
 
 opts = session.options(frames.viewer().programs)
 before_filters = metrics.previous_period(filters, opts["first_date"], opts["last_date"])
+note = frames.comparison_note(before_filters, opts["first_date"])
+if before_filters is not None and before_filters.date_to < opts["first_date"]:
+    before_filters = None  # the whole previous period is before the data: nothing to compare
 before = frames.metric("summary", before_filters) if before_filters else None
 
 
-def delta(attr: str, pct: bool = False):
+def delta(attr: str, pct: bool = False) -> str | None:
     """Change against the previous period of equal length (None without a date range)."""
     if before is None:
         return None
-    new, old = getattr(now, attr), getattr(before, attr)
-    if new is None or old is None:
-        return None
-    return f"{(new - old) * 100:+.1f} pp" if pct else f"{new - old:+,}"
+    return frames.change(getattr(now, attr), getattr(before, attr), pct)
 
 
-tiles = [
+frames.tiles([
     ("People reached", f"{now.people_reached:,}", delta("people_reached"),
      "Unique people, directly and through cascades (headcounts included)."),
     ("Direct reach", f"{now.direct_reach:,}", delta("direct_reach"),
@@ -39,17 +39,8 @@ tiles = [
      "female / (female + male + other); undisclosed left out."),
     ("Cascade multiplier", frames.rate(now.cascade_multiplier), None,
      "Cascade reach per person reached directly."),
-]  # fmt: skip
-if before is not None and before_filters is not None:
-    st.caption(
-        f"Changes compare with {before_filters.date_from} to {before_filters.date_to}, "
-        "the previous period of equal length."
-    )
-else:
-    st.caption("Narrow the dates in the sidebar to compare with the previous period.")
-for row in (tiles[:4], tiles[4:]):
-    for col, (label, value, change, help_text) in zip(st.columns(4), row, strict=False):
-        col.metric(label, value, change, help=help_text, border=True)
+])  # fmt: skip
+st.caption(note)
 
 left, right = st.columns(2)
 with left:
@@ -61,6 +52,7 @@ with left:
     )
 with right:
     countries = frames.metric("by_country", filters)
+    countries["country"] = countries["country_code"].map(labels.country)
     frames.chart(
         charts.country_map(countries, f"People reached by event country — {scope}"),
         countries,

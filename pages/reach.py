@@ -3,7 +3,7 @@
 import streamlit as st
 
 from reach import charts
-from reach.ui import frames
+from reach.ui import frames, labels
 from reach.ui.router import guard
 
 guard(__file__)
@@ -50,6 +50,7 @@ st.caption(
 
 st.subheader("Where")
 countries = frames.metric("by_country", filters)
+countries["country"] = countries["country_code"].map(labels.country)
 left, right = st.columns(2)
 with left:
     frames.chart(
@@ -87,7 +88,11 @@ with left:
 with right:
     types = frames.metric("by_group", filters, dim="event_type")
     frames.chart(
-        charts.reach_split(types, "group", f"People reached by event type — {scope}"),
+        charts.reach_split(
+            types.assign(group=types["group"].map(labels.event_type)),
+            "group",
+            f"People reached by event type — {scope}",
+        ),
         types,
         "reach-types",
     )
@@ -96,10 +101,5 @@ st.subheader("Events")
 events = frames.metric("events_table", filters)
 if len(events) > TABLE_ROWS:
     st.caption(f"The {TABLE_ROWS:,} latest of {len(events):,} events; download for all.")
-st.dataframe(
-    events.head(TABLE_ROWS),
-    hide_index=True,
-    width="stretch",
-    column_config=frames.EVENT_COLUMNS,
-)
+frames.table(events.head(TABLE_ROWS), frames.EVENT_COLUMNS)
 frames.download(events, "events", "Download events (CSV)")

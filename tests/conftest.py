@@ -68,7 +68,7 @@ def memory_con():
 def sources(folder: Path) -> list[Source | None]:
     """The contract files of a folder as Sources."""
     out = []
-    for name in ("events.csv", "participants.csv", "countries.csv"):
+    for name in ("events.csv", "participants.csv", "countries.csv", "targets.csv"):
         path = folder / name
         out.append(Source.from_path(path) if path.exists() else None)
     return out

@@ -19,7 +19,7 @@ PAGES = {
     "overview": ("Overview", "How far the programs reach"),
     "reach": ("Reach", "Reach"),
     "cascade": ("Cascade", "Cascade"),
-    "gender": ("Gender balance", "Gender balance"),
+    "gender": ("Gender and age", "Gender and age"),
     "data": ("Data", "Data"),
     "methodology": ("Methodology", "Methodology"),
 }
@@ -161,8 +161,8 @@ def test_every_page_loads_in_chromium_without_errors(server):
         _idle(page)
         filtered = _tile(page, "People reached").inner_text()
         # The filters follow the person to another page, and stay in its link.
-        page.get_by_role("link", name="Gender balance").click()
-        expect(page.locator("h1", has_text="Gender balance")).to_be_visible()
+        page.get_by_role("link", name="Gender and age").click()
+        expect(page.locator("h1", has_text="Gender and age")).to_be_visible()
         _idle(page)
         expect(page).to_have_url(re.compile(r"country=KGZ"))
         expect(page.get_by_text("Scope: KGZ")).to_have_count(1)

@@ -31,8 +31,8 @@ SAMPLE = ROOT / "data" / "sample"
 WAIT = 60_000  # ms: a first page draw on a loaded machine can take many seconds
 LIMITED_PROGRAM = "Women's Leadership Institutes"
 WRONG = "The username or password is not right."
-DONOR_PAGES = ["Overview", "Reach", "Cascade", "Gender balance", "Methodology"]
-ORGANISATION_PAGES = ["Overview", "Reach", "Cascade", "Gender balance", "Data", "Methodology"]
+DONOR_PAGES = ["Overview", "Reach", "Cascade", "Gender and age", "Methodology"]
+ORGANISATION_PAGES = ["Overview", "Reach", "Cascade", "Gender and age", "Data", "Methodology"]
 ADMIN_PAGES = [*ORGANISATION_PAGES[:5], "Accounts", "Audit log", "Methodology"]
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -280,7 +280,7 @@ def test_a_donor_who_opens_gender_signs_in_lands_there_and_sees_only_published_n
     page = tab.page
     tab.open("/gender")
     tab.sign_in("donor")
-    tab.heading("Gender balance")
+    tab.heading("Gender and age")
     expect(page).to_have_url(re.compile(r"/gender$"))
     assert tab.nav() == DONOR_PAGES
     expect(page.get_by_text("Signed in as donor (donor)")).to_be_visible()

@@ -16,7 +16,7 @@ from .test_metrics import EVENTS, PARTICIPANTS
 
 JSON_KEYS = {
     "people_reached", "direct_reach", "cascade_reach", "attendances", "events",
-    "step_down_events", "trainers", "countries_reached", "gender", "female_share",
+    "step_down_events", "trainers", "countries_reached", "gender", "age", "female_share",
     "cascade_multiplier", "activation_rate",
 }  # fmt: skip
 
@@ -103,6 +103,9 @@ def test_summary_json_has_exactly_the_contract_keys(capsys, good_dir):
     data = json.loads(out)
     assert code == 0 and set(data) == JSON_KEYS
     assert set(data["gender"]) == {"female", "male", "other", "undisclosed"}
+    # Every age band, in order; no row of the fixture gives a birth year, so all are unknown.
+    assert data["age"] == {"0-9": 0, "10-14": 0, "15-19": 0, "20-24": 0, "25-29": 0,
+                           "30-39": 0, "40-49": 0, "50+": 0, "unknown": 26}  # fmt: skip
     # The hand-counted "everything" row of test_metrics.
     assert (data["people_reached"], data["female_share"], data["cascade_multiplier"]) == (
         26, 0.5882, 3.3333,

@@ -70,6 +70,9 @@ def test_the_donor_summary_by_hand(small):
         "people_reached": 25, "direct_reach": "<8", "cascade_reach": 20, "attendances": 30,
         "events": 5, "step_down_events": 3, "trainers": "<8", "countries_reached": 3,
         "gender": {"female": 10, "male": "<8", "other": "<8", "undisclosed": 10},
+        # No row gives a birth year: all 26 are of unknown age (0 in every other band: <8).
+        "age": {"0-9": "<8", "10-14": "<8", "15-19": "<8", "20-24": "<8", "25-29": "<8",
+                "30-39": "<8", "40-49": "<8", "50+": "<8", "unknown": 25},
         # male and other are <8, direct is <8, activation's counts are <8: no share at all.
         "female_share": None, "cascade_multiplier": None, "activation_rate": None,
     }  # fmt: skip

@@ -63,11 +63,11 @@ def texts(at: AppTest) -> str:
 @pytest.mark.parametrize(
     ("role", "pages"),
     [
-        ("donor", ["overview", "reach", "cascade", "gender", "methodology"]),
-        ("director", ["overview", "reach", "cascade", "gender", "methodology"]),
-        ("analyst", ["overview", "reach", "cascade", "gender", "data", "methodology"]),
-        ("admin", ["overview", "reach", "cascade", "gender", "data", "accounts", "audit",
-                   "methodology"]),
+        ("donor", ["overview", "reach", "cascade", "gender", "targets", "methodology"]),
+        ("director", ["overview", "reach", "cascade", "gender", "targets", "methodology"]),
+        ("analyst", ["overview", "reach", "cascade", "gender", "targets", "data", "methodology"]),
+        ("admin", ["overview", "reach", "cascade", "gender", "targets", "data", "accounts",
+                   "audit", "methodology"]),
     ],
 )  # fmt: skip
 def test_each_role_gets_its_pages_and_those_of_the_roles_below(role, pages):
@@ -109,7 +109,7 @@ def test_a_wrong_password_and_an_unknown_name_get_the_same_one_sentence(db):
 def test_signing_in_opens_the_page_asked_for_and_signing_out_closes_it(db):
     at = app(page="pages/gender.py")
     sign_in(at, "dir", PASSWORD)
-    assert [t.value for t in at.title][-1] == "Gender balance"
+    assert [t.value for t in at.title][-1] == "Gender and age"
     assert any("Signed in as" in c.value for c in at.sidebar.caption)
     at.button(key="sign_out").click().run()
     assert [t.value for t in at.title] == ["Sign in to Reach"]
@@ -163,7 +163,7 @@ def test_opening_the_data_pages_address_without_the_role_shows_no_upload_widget(
 
 def test_an_analyst_gets_the_upload_widgets(db):
     at = app("ana", "pages/data.py")
-    assert len(at.get("file_uploader")) == 3
+    assert len(at.get("file_uploader")) == 4  # events, participants, countries, targets
 
 
 def cli_json(capsys, *argv: str) -> dict:
@@ -217,7 +217,12 @@ def test_a_donor_session_connection_holds_no_person_level_table(db):
             "select schema_name, table_name from duckdb_tables()"
         ).fetchall()
     }
-    assert tables == {("published", "cells"), ("published", "facts")}
+    # Counts per cell, facts of the extract, and targets with their published actuals.
+    assert tables == {("published", "cells"), ("published", "ages"), ("published", "facts"),
+                      ("published", "progress")}  # fmt: skip
+    columns = {r[0] for r in con.execute("describe published.progress").fetchall()}
+    assert columns == {"program", "indicator", "period", "gender", "age_band", "country_code",
+                       "period_start", "period_end", "target", "actual"}  # fmt: skip
     views = con.execute("select count(*) from duckdb_views() where not internal").fetchone()[0]
     assert views == 0
 

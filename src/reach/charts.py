@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import html
 import json
+import math
+import textwrap
 from functools import cache
 
 import countryinfo
@@ -12,6 +14,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 
 from . import disclosure
+from .ui import labels  # no Streamlit in it: the one place codes and counts are worded
 
 # Okabe-Ito: distinguishable with every common kind of colour blindness.
 GENDER_COLORS = {
@@ -22,6 +25,39 @@ GENDER_COLORS = {
 }
 ACCENT = "#0072B2"
 SECOND = "#56B4E9"
+
+
+def _rgb(colour: str) -> tuple[float, float, float, float]:
+    """'#1f2328' or 'rgba(86,180,233,0.35)' as (r, g, b, alpha), channels 0-255."""
+    colour = colour.strip()
+    if colour.startswith("#"):
+        r, g, b = (float(int(colour[i : i + 2], 16)) for i in (1, 3, 5))
+        return r, g, b, 1.0
+    parts = [float(v) for v in colour[colour.index("(") + 1 : colour.index(")")].split(",")]
+    return parts[0], parts[1], parts[2], parts[3] if len(parts) > 3 else 1.0
+
+
+def over(colour: str, background: str = "#ffffff") -> str:
+    """The opaque colour a translucent `colour` shows as over `background`."""
+    r, g, b, a = _rgb(colour)
+    br, bg, bb, _ = _rgb(background)
+    mixed = (round(a * c + (1 - a) * d) for c, d in ((r, br), (g, bg), (b, bb)))
+    return "#" + "".join(f"{v:02x}" for v in mixed)
+
+
+def contrast(foreground: str, background: str) -> float:
+    """WCAG 2 contrast ratio of two opaque colours (1 to 21; text wants at least 4.5)."""
+
+    def luminance(colour: str) -> float:
+        channels = []
+        for c in _rgb(colour)[:3]:
+            c /= 255.0
+            channels.append(c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4)
+        r, g, b = channels
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    hi, lo = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
 
 
 def plain(value: object) -> str:
@@ -36,9 +72,24 @@ def _plain_column(df: pd.DataFrame, column: str) -> pd.DataFrame:
     return out
 
 
+TITLE_CHARS = 42  # a title line a 390 px phone shows whole (plotly does not wrap titles)
+
+
+def title_lines(title: str) -> str:
+    """A chart title broken into lines that fit a phone, each written as plain text."""
+    lines = textwrap.wrap(title, TITLE_CHARS, break_long_words=False) or [""]
+    return "<br>".join(plain(line) for line in lines)
+
+
 def _style(fig: go.Figure, title: str) -> go.Figure:
     fig.update_layout(
-        title={"text": plain(title), "font": {"size": 15}},
+        title={
+            "text": title_lines(title),
+            "font": {"size": 15},
+            "y": 0.985,
+            "yanchor": "top",
+            "yref": "container",
+        },  # fmt: skip
         margin={"l": 10, "r": 10, "t": 80, "b": 10},
         legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "title": None},
         hoverlabel={"namelength": -1},
@@ -56,6 +107,180 @@ def world_geojson() -> dict:
             if feature.get("id"):
                 features.append(feature)
     return json.loads(json.dumps({"type": "FeatureCollection", "features": features}))
+
+
+# The map is drawn offline (no tiles) and fitted on the server, which cannot know how wide the
+# browser is: the view is fitted to the narrowest place a map is drawn, a 390 px phone (about
+# 330 px of plot), so it never cuts a country off; a wider screen shows more of the grey
+# neighbours around it. MapLibre draws the world 512 px wide at zoom 0.
+MAP_HEIGHT = 440  # px, the whole figure
+MAP_MARGIN = {"l": 10, "r": 10, "t": 80, "b": 60}  # title above, colour bar below
+MAP_FIT = (320, MAP_HEIGHT - 80 - 60)  # px of plot the countries must fit in (width, height)
+MAP_PAD = 1.12  # room around the countries, as a factor of their extent
+MAP_MAX_ZOOM = 7.0
+MAP_CONTEXT = "#e6e6e6"  # neighbouring countries, for orientation only
+MAP_SCALE = [[0.0, "#c6dbef"], [0.5, "#4292c6"], [1.0, "#08306b"]]  # light end still a colour
+_WORLD_PX = 512.0
+_MAX_LAT = 80.0
+
+
+def _points(geometry: dict) -> list[tuple[float, float]]:
+    """Every (lon, lat) of a Polygon or MultiPolygon, with long edges filled in every 5°."""
+    polygons = geometry["coordinates"]
+    if geometry["type"] == "Polygon":
+        polygons = [polygons]
+    out: list[tuple[float, float]] = []
+    for polygon in polygons:
+        for ring in polygon:
+            for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1], strict=True):
+                out.append((x0, y0))
+                steps = int(abs(x1 - x0) // 5) if abs(x1 - x0) < 180 else 0
+                out += [(x0 + (x1 - x0) * i / steps, y0 + (y1 - y0) * i / steps)
+                        for i in range(1, steps)]  # fmt: skip
+    return out
+
+
+def _lon_arc(lons: list[float]) -> tuple[float, float]:
+    """The shortest arc of longitude holding every one of `lons`, as (west, east) with
+    west in [-180, 180) and east ≥ west (east past 180 when it crosses the antimeridian)."""
+    xs = sorted({x % 360.0 for x in lons})
+    if len(xs) == 1:
+        return _wrap(xs[0]), _wrap(xs[0])
+    # The arc is what is left of the circle outside its largest empty gap.
+    gaps = [(xs[i + 1] - xs[i], i + 1) for i in range(len(xs) - 1)]
+    gaps.append((xs[0] + 360.0 - xs[-1], 0))
+    _, start = max(gaps)
+    west = xs[start]
+    east = xs[start - 1] if start else xs[-1]
+    if east < west:
+        east += 360.0
+    return _wrap(west), _wrap(west) + (east - west)
+
+
+def _wrap(lon: float) -> float:
+    return (lon + 180.0) % 360.0 - 180.0
+
+
+@cache
+def country_bounds() -> dict[str, tuple[float, float, float, float]]:
+    """(west, east, south, north) of every country outline, keyed by ISO alpha-3."""
+    out = {}
+    for feature in world_geojson()["features"]:
+        points = _points(feature["geometry"])
+        west, east = _lon_arc([x for x, _ in points])
+        out[feature["id"]] = (west, east, min(y for _, y in points), max(y for _, y in points))
+    return out
+
+
+def _merc(lat: float) -> float:
+    lat = max(-_MAX_LAT, min(_MAX_LAT, lat))
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+def _unmerc(y: float) -> float:
+    return math.degrees(math.atan(math.sinh(y)))
+
+
+def map_view(
+    codes: list[str], size: tuple[int, int] = MAP_FIT
+) -> tuple[dict[str, float], float] | None:
+    """The centre and zoom that fit these countries' outlines in a plot of `size` px (width,
+    height); None when none of them has an outline."""
+    bounds = country_bounds()
+    boxes = [bounds[c] for c in dict.fromkeys(codes) if c in bounds]
+    if not boxes:
+        return None
+    west, east = _lon_arc([x for b in boxes for x in _arc_ends(b[0], b[1])])
+    south, north = min(b[2] for b in boxes), max(b[3] for b in boxes)
+    width, height = size
+    span_x = max(east - west, 0.5) * MAP_PAD / 360.0  # share of the world's width
+    span_y = max(_merc(north) - _merc(south), 0.01) * MAP_PAD / (2 * math.pi)
+    zoom = min(
+        math.log2(width / (_WORLD_PX * span_x)),
+        math.log2(height / (_WORLD_PX * span_y)),
+        MAP_MAX_ZOOM,
+    )
+    centre = {"lat": _unmerc((_merc(south) + _merc(north)) / 2), "lon": _wrap((west + east) / 2)}
+    return centre, round(max(zoom, 0.0), 3)
+
+
+def _arc_ends(west: float, east: float) -> list[float]:
+    """Points along an arc of longitude, so that the arc of many arcs keeps each one whole."""
+    steps = max(1, int((east - west) // 10))
+    return [west + (east - west) * i / steps for i in range(steps + 1)]
+
+
+def view_bounds(
+    centre: dict[str, float], zoom: float, size: tuple[int, int] = MAP_FIT
+) -> tuple[float, float, float, float]:
+    """(west, east, south, north) that a plot of `size` px shows at this centre and zoom."""
+    world = _WORLD_PX * 2**zoom
+    half_x = size[0] / 2 * 360.0 / world
+    half_y = size[1] / 2 * 2 * math.pi / world
+    mid = _merc(centre["lat"])
+    return (
+        centre["lon"] - half_x,
+        centre["lon"] + half_x,
+        _unmerc(mid - half_y),
+        _unmerc(mid + half_y),
+    )
+
+
+def _overlaps(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    """Whether two (west, east, south, north) boxes meet, across the antimeridian too."""
+    if a[3] < b[2] or b[3] < a[2]:
+        return False
+    return any(a[0] + shift <= b[1] and b[0] <= a[1] + shift for shift in (-360.0, 0.0, 360.0))
+
+
+def _map(
+    data: pd.DataFrame, values: pd.Series, hover: str, custom: list[str], title: str
+) -> go.Figure:
+    """A choropleth of `values` per data["country_code"], fitted to those countries, with the
+    neighbours in view drawn in grey for orientation."""
+    codes = [str(c) for c in data["country_code"]]
+    view = map_view(codes)
+    centre, zoom = view or ({"lat": 44.0, "lon": 68.0}, 2.0)
+    # Neighbours: every country a wide desktop plot would show around the fitted view.
+    seen = view_bounds(centre, zoom, (1000, MAP_FIT[1] * 2))
+    bounds = country_bounds()
+    context = [c for c, box in bounds.items() if c not in codes and _overlaps(box, seen)]
+    features = [f for f in world_geojson()["features"] if f["id"] in set(codes) | set(context)]
+    geojson = {"type": "FeatureCollection", "features": features}
+    names = {f["id"]: f.get("properties", {}).get("name", f["id"]) for f in features}
+    fig = go.Figure()
+    fig.add_trace(
+        go.Choroplethmap(
+            geojson=geojson, locations=context, z=[0] * len(context),
+            colorscale=[[0, MAP_CONTEXT], [1, MAP_CONTEXT]], showscale=False,
+            marker={"line": {"color": "#ffffff", "width": 0.8}}, hoverinfo="skip",
+            name="Neighbouring countries", text=[names[c] for c in context],
+        )
+    )  # fmt: skip
+    top = float(values.max()) if len(values) and values.notna().any() else 1.0
+    fig.add_trace(
+        go.Choroplethmap(
+            geojson=geojson, locations=codes, z=values.fillna(0), coloraxis="coloraxis",
+            marker={"line": {"color": "#ffffff", "width": 1}, "opacity": 0.95},
+            hovertext=data["country"], customdata=data[custom].to_numpy(),
+            hovertemplate=hover, name="People reached",
+        )
+    )  # fmt: skip
+    fig.update_layout(
+        map={"style": "white-bg", "center": centre, "zoom": zoom},
+        coloraxis={
+            "colorscale": MAP_SCALE, "cmin": 0, "cmax": max(top, 1.0),
+            "colorbar": {
+                "orientation": "h", "title": {"text": "People reached", "side": "top"},
+                "x": 0.5, "xanchor": "center", "y": -0.02, "yanchor": "top",
+                "thickness": 10, "len": 0.9, "tickformat": ",d", "outlinewidth": 0,
+            },
+        },
+        height=MAP_HEIGHT,
+    )  # fmt: skip
+    _style(fig, title)
+    fig.update_layout(margin=MAP_MARGIN)
+    return fig
 
 
 def cumulative_reach(df: pd.DataFrame, title: str) -> go.Figure:
@@ -76,24 +301,12 @@ def cumulative_reach(df: pd.DataFrame, title: str) -> go.Figure:
 
 
 def country_map(df: pd.DataFrame, title: str) -> go.Figure:
-    """People reached per event country on an offline map."""
-    fig = px.choropleth_map(
-        _plain_column(df, "country"),
-        geojson=world_geojson(),
-        locations="country_code",
-        color="people_reached",
-        hover_name="country",
-        hover_data={"people_reached": ":,", "events": ":,", "country_code": False},
-        color_continuous_scale="Blues",
-        range_color=(0, max(int(df["people_reached"].max()), 1)) if len(df) else None,
-        map_style="white-bg",
-        center={"lat": 44, "lon": 68},
-        zoom=2.0,
-        opacity=0.85,
-        labels={"people_reached": "People reached", "events": "Events"},
+    """People reached per event country on an offline map fitted to those countries."""
+    data = _plain_column(df, "country")
+    hover = (
+        "<b>%{hovertext}</b><br>People reached: %{z:,}<br>Events: %{customdata[0]:,}<extra></extra>"
     )
-    fig.update_layout(height=420)
-    return _style(fig, title)
+    return _map(data, data["people_reached"].astype("float64"), hover, ["events"], title)
 
 
 def ranked_bar(df: pd.DataFrame, label: str, value: str, title: str, value_name: str) -> go.Figure:
@@ -113,6 +326,17 @@ def ranked_bar(df: pd.DataFrame, label: str, value: str, title: str, value_name:
 
 
 GENDER_ORDER = list(GENDER_COLORS)
+# The same colours keyed by the words a legend shows ("Female"), not the stored codes.
+GENDER_NAMES = [labels.gender(g) for g in GENDER_ORDER]
+GENDER_NAME_COLORS = {labels.gender(g): c for g, c in GENDER_COLORS.items()}
+
+
+def _gender_words(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    out["gender"] = out["gender"].map(labels.gender)
+    return out
+
+
 PERIOD_FORMATS = {"month": "%b %Y", "quarter": "Q%q %Y", "year": "%Y"}
 
 
@@ -185,22 +409,23 @@ def reach_split(df: pd.DataFrame, label: str, title: str) -> go.Figure:
 
 def gender_bars(df: pd.DataFrame, group: str, title: str, percent: bool = False) -> go.Figure:
     """People by gender per group, stacked in the fixed gender colours (shares if percent)."""
-    data = _plain_column(df, group)
+    data = _gender_words(_plain_column(df, group))
     totals = data.groupby(group)["people"].transform("sum")
     data["share"] = data["people"] / totals.where(totals > 0)
+    data["_people"] = [labels.count(n, "person", "people") for n in data["people"]]
     fig = px.bar(
         data,
         x="share" if percent else "people",
         y=group,
         color="gender",
         orientation="h",
-        category_orders={"gender": GENDER_ORDER},
-        color_discrete_map=GENDER_COLORS,
-        custom_data=["people", "share"],
+        category_orders={"gender": GENDER_NAMES},
+        color_discrete_map=GENDER_NAME_COLORS,
+        custom_data=["_people", "share"],
         labels={"share": "Share of people", "people": "People", group: "", "gender": ""},
     )
     fig.update_traces(
-        hovertemplate="%{y}<br>%{fullData.name}: %{customdata[0]:,} people"
+        hovertemplate="%{y}<br>%{fullData.name}: %{customdata[0]}"
         " (%{customdata[1]:.1%})<extra></extra>"
     )
     if percent:
@@ -212,12 +437,12 @@ def gender_bars(df: pd.DataFrame, group: str, title: str, percent: bool = False)
 def gender_periods(df: pd.DataFrame, title: str, grain: str) -> go.Figure:
     """People reached by gender per period, stacked."""
     fig = px.bar(
-        df,
+        _gender_words(df),
         x="period",
         y="people",
         color="gender",
-        category_orders={"gender": GENDER_ORDER},
-        color_discrete_map=GENDER_COLORS,
+        category_orders={"gender": GENDER_NAMES},
+        color_discrete_map=GENDER_NAME_COLORS,
         labels={"period": "", "people": "People", "gender": ""},
     )
     fig.update_traces(hovertemplate=_period_hover(grain))
@@ -231,6 +456,7 @@ def share_histogram(bands: pd.DataFrame, threshold: float, title: str) -> go.Fig
         f"{lo:.0%}–{hi:.0%}" for lo, hi in zip(data["share_from"], data["share_to"], strict=True)
     ]
     data["flag"] = data["below_threshold"].map({True: "Below threshold", False: "At or above"})
+    data["_events"] = [labels.count(n, "event") for n in data["events"]]
     fig = px.bar(
         data,
         x="band",
@@ -242,50 +468,10 @@ def share_histogram(bands: pd.DataFrame, threshold: float, title: str) -> go.Fig
             "events": "Events",
             "flag": "",
         },
+        custom_data=["_events"],
     )
-    fig.update_traces(hovertemplate="Women's share %{x}: %{y:,} events<extra></extra>")
+    fig.update_traces(hovertemplate="Women's share %{x}: %{customdata[0]}<extra></extra>")
     fig.update_xaxes(categoryorder="array", categoryarray=list(data["band"]))
-    return _style(fig, title)
-
-
-def cascade_sankey(levels: pd.DataFrame, title: str) -> go.Figure:
-    """Per program, people reached at each cascade level, flowing from the root trainings."""
-    labels: list[str] = []
-    index: dict[tuple[str, int], int] = {}
-    customdata = []
-    for row in levels.itertuples(index=False):
-        index[(row.program, row.level)] = len(labels)
-        name = "Root trainings" if row.level == 0 else f"Level {row.level}"
-        labels.append(f"{plain(row.program)} · {name}")
-        note = f"{row.headcount_people:,} from reported headcounts" if row.headcount_people else ""
-        customdata.append(f"{row.people:,} people in {row.events:,} events<br>{note}")
-    sources, targets, values = [], [], []
-    for row in levels.itertuples(index=False):
-        parent = index.get((row.program, row.level - 1))
-        if row.level > 0 and parent is not None:
-            sources.append(parent)
-            targets.append(index[(row.program, row.level)])
-            values.append(row.people)
-    fig = go.Figure(
-        go.Sankey(
-            arrangement="snap",
-            node={
-                "label": labels,
-                "customdata": customdata,
-                "hovertemplate": "%{label}<br>%{customdata}<extra></extra>",
-                "pad": 18,
-                "color": ACCENT,
-            },
-            link={
-                "source": sources,
-                "target": targets,
-                "value": values,
-                "hovertemplate": "%{target.label}: %{value:,} people<extra></extra>",
-                "color": "rgba(86,180,233,0.45)",
-            },
-        )
-    )
-    fig.update_layout(height=max(320, 70 * levels["program"].nunique() + 120))
     return _style(fig, title)
 
 
@@ -300,6 +486,161 @@ def _published_labels(values: pd.Series) -> list[str]:
 def _numbers(values: pd.Series) -> pd.Series:
     """Published counts as floats for plotting (NaN where suppressed)."""
     return pd.to_numeric(values, errors="coerce").astype("float64")
+
+
+# The cascade flow: one row per program, one column per cascade level. Plotly's Sankey sizes a
+# node by the larger of the flows in and out of it, so a root of 677 people feeding a level of
+# 1,801 is drawn 1,801 tall, and a program with no step-down (no flow) is not drawn at all.
+# People reached at successive levels are not a conserved flow, so the chart is drawn here
+# instead: each node is a bar exactly as tall as the people reached at its level (direct reach
+# at the root), on one scale for every program, and a ribbon joins it to the next level,
+# widening or narrowing as the cascade multiplies or thins out.
+FLOW_TEXT = "#1f2328"  # labels: dark text on white and on the pale ribbons
+FLOW_NODE = ACCENT
+FLOW_RIBBON = "rgba(86,180,233,0.35)"
+FLOW_NODE_WIDTH = 0.14  # of the distance between two levels
+FLOW_TALLEST_PX = 190  # the largest node, in px
+FLOW_ROW_PX = 30  # room above each program's nodes for its name
+FLOW_GAP_PX = 18  # between one program's nodes and the next program's name
+FLOW_TOP_PX = 110  # title and the level names above the first program
+FLOW_NAME_CHARS = 48  # a longer program name is cut (in full on hover)
+
+
+def level_name(level: int) -> str:
+    """'Root trainings' for level 0, else 'Level N'."""
+    return "Root trainings" if level == 0 else f"Level {level}"
+
+
+def flow_layout(levels: pd.DataFrame, value: str = "people") -> pd.DataFrame:
+    """Where each node of the cascade flow goes: `levels` (program, level, `value`, in any
+    order) with the node's `value`, the bottom and top of its bar (`y0`, `y1`) on a scale of
+    people, and `name_y`, the foot of the program's name above its nodes. Programs are stacked
+    top down, the one reaching the most people first. A suppressed (NA) value is 0 tall."""
+    out = levels.reset_index(drop=True).copy()
+    out["value"] = _numbers(out[value]).fillna(0.0)
+    # The program that reaches the most people on top (ties: in the order given).
+    totals = out.groupby("program", sort=False)["value"].sum()
+    programs = list(totals.sort_values(ascending=False, kind="stable").index)
+    tallest = max(float(out["value"].max()) if len(out) else 0.0, 1.0)
+    per_px = tallest / FLOW_TALLEST_PX  # people per px: one scale for every program
+    for column in ("y0", "y1", "name_y"):
+        out[column] = 0.0
+    top = 0.0
+    for program in programs:
+        rows = out["program"] == program
+        height = float(out.loc[rows, "value"].max())
+        top -= FLOW_ROW_PX * per_px  # the program's name sits in this strip
+        middle = top - height / 2
+        out.loc[rows, "y0"] = middle - out.loc[rows, "value"] / 2
+        out.loc[rows, "y1"] = middle + out.loc[rows, "value"] / 2
+        out.loc[rows, "name_y"] = top + 4 * per_px
+        top -= height + FLOW_GAP_PX * per_px
+    out.attrs["bottom"] = top
+    out.attrs["per_px"] = per_px
+    return out
+
+
+def _ribbon(x0: float, a: tuple[float, float], x1: float, b: tuple[float, float]) -> tuple:
+    """A smooth band from the span `a` at x0 to the span `b` at x1, as a closed outline."""
+    steps = [i / 16 for i in range(17)]
+    ease = [(1 - math.cos(math.pi * t)) / 2 for t in steps]
+    xs = [x0 + (x1 - x0) * t for t in steps]
+    upper = [a[1] + (b[1] - a[1]) * e for e in ease]
+    lower = [a[0] + (b[0] - a[0]) * e for e in ease]
+    return xs + xs[::-1] + [None], upper + lower[::-1] + [None]
+
+
+def _flow(levels: pd.DataFrame, value: str, shown: list[str], hover: list[str], title: str):
+    """The cascade flow of `levels` (program, level, `value`), labelled with `shown`."""
+    layout = flow_layout(levels.assign(shown=shown, hover=hover), value)
+    w = FLOW_NODE_WIDTH
+    depth = int(layout["level"].max()) if len(layout) else 0
+    fig = go.Figure()
+    xs: list[float | None] = []
+    ys: list[float | None] = []
+    for _, part in layout.sort_values("y1", ascending=False).groupby("program", sort=False):
+        part = part.sort_values("level")
+        for a, b in zip(part.iloc[:-1].itertuples(), part.iloc[1:].itertuples(), strict=True):
+            x, y = _ribbon(a.level + w / 2, (a.y0, a.y1), b.level - w / 2, (b.y0, b.y1))
+            xs += x
+            ys += y
+    fig.add_trace(
+        go.Scatter(x=xs, y=ys, fill="toself", fillcolor=FLOW_RIBBON, mode="lines",
+                   line={"width": 0}, hoverinfo="skip", showlegend=False, name="ribbons")
+    )  # fmt: skip
+    fig.add_trace(
+        go.Bar(
+            x=layout["level"], y=layout["value"], base=layout["y0"], width=w, name="nodes",
+            marker={"color": FLOW_NODE, "line": {"color": FLOW_NODE, "width": 1}},
+            customdata=layout["hover"], hovertemplate="%{customdata}<extra></extra>",
+            showlegend=False,
+        )
+    )  # fmt: skip
+    fig.add_trace(
+        go.Scatter(
+            x=layout["level"] + w / 2 + 0.03, y=(layout["y0"] + layout["y1"]) / 2,
+            text=layout["shown"], mode="text", textposition="middle right",
+            textfont={"color": FLOW_TEXT, "size": 13}, hoverinfo="skip", showlegend=False,
+            name="values",
+        )
+    )  # fmt: skip
+    for program, part in layout.sort_values("y1", ascending=False).groupby("program", sort=False):
+        name = str(program)
+        if len(name) > FLOW_NAME_CHARS:
+            name = name[: FLOW_NAME_CHARS - 1].rstrip() + "…"
+        fig.add_annotation(
+            x=-w / 2, y=part["name_y"].iloc[0], text=f"<b>{plain(name)}</b>", showarrow=False,
+            xanchor="left", yanchor="bottom", xref="x", yref="y",
+            font={"color": FLOW_TEXT, "size": 13},
+        )  # fmt: skip
+    per_px = layout.attrs["per_px"]
+    # Level names as annotations at each column's left edge, not axis ticks: a tick centred on
+    # the first column is cut in half on a phone (and then hidden).
+    for lv in range(depth + 1):
+        fig.add_annotation(
+            x=lv - w / 2, y=1, xref="x", yref="paper", yanchor="bottom", xanchor="left",
+            text=level_name(lv), showarrow=False, font={"color": FLOW_TEXT, "size": 12},
+        )  # fmt: skip
+    fig.update_xaxes(range=[-w / 2 - 0.02, depth + 0.62], visible=False, fixedrange=True)
+    fig.update_yaxes(range=[layout.attrs["bottom"] + 4 * per_px, 0], visible=False, fixedrange=True)
+    height = FLOW_TOP_PX + (-layout.attrs["bottom"]) / per_px
+    _style(fig, title)
+    fig.update_layout(
+        height=round(height), margin={"l": 10, "r": 10, "t": FLOW_TOP_PX - 10, "b": 10},
+        bargap=0, plot_bgcolor="#ffffff", hovermode="closest",
+    )  # fmt: skip
+    return fig
+
+
+def cascade_sankey(levels: pd.DataFrame, title: str) -> go.Figure:
+    """Per program, people reached at each cascade level (direct reach at the root), each
+    node as tall as its people, joined level to level; programs without cascades too."""
+    hover = []
+    for row in levels.itertuples(index=False):
+        lines = [
+            f"<b>{plain(row.program)}</b> · {level_name(row.level)}",
+            labels.count(row.people, "person", "people")
+            + " in "
+            + labels.count(row.events, "event"),
+        ]
+        if row.headcount_people:
+            lines.append(f"{row.headcount_people:,} of them from reported headcounts")
+        hover.append("<br>".join(lines))
+    shown = [f"{int(v):,}" for v in levels["people"]]
+    return _flow(levels, "people", shown, hover, title)
+
+
+def published_cascade(levels: pd.DataFrame, title: str) -> go.Figure:
+    """The cascade flow of published counts: '<8' where a level's count is suppressed (drawn
+    as a line)."""
+    shown = _published_labels(levels["people_reached"])
+    hover = [
+        f"<b>{plain(p)}</b> · {level_name(lv)}<br>People reached: {s}<br>"
+        f"{labels.count(int(e), 'event')}"
+        for p, lv, s, e in zip(levels["program"], levels["level"], shown, levels["events"],
+                               strict=True)
+    ]  # fmt: skip
+    return _flow(levels, "people_reached", shown, hover, title)
 
 
 def published_bar(
@@ -329,13 +670,18 @@ def published_stack(
     """Stacked bars of published counts per category (periods, programs), one per series."""
     fig = go.Figure()
     df = _plain_column(df, x)
+    # A period without events (kept so the axis shows the gap) says so, not "<8".
+    empty = (df["events"] == 0).tolist() if "events" in df.columns else [False] * len(df)
     for (column, name), colour in zip(series.items(), [ACCENT, SECOND, "#E69F00"], strict=False):
-        labels = _published_labels(df[column])
+        shown = [
+            "no events" if none else text
+            for none, text in zip(empty, _published_labels(df[column]), strict=True)
+        ]
         values = _numbers(df[column]).fillna(0)
         axis = {"x": values, "y": df[x]} if horizontal else {"x": df[x], "y": values}
         fig.add_bar(
             name=name, orientation="h" if horizontal else "v", marker_color=colour,
-            customdata=labels, text=labels, textposition="inside",
+            customdata=shown, text=shown, textposition="inside",
             hovertemplate=("%{y}" if horizontal else "%{x}") + f"<br>{name}: %{{customdata}}"
             "<extra></extra>", **axis,
         )  # fmt: skip
@@ -374,11 +720,11 @@ def published_gender(df: pd.DataFrame, title: str) -> go.Figure:
             ],
             dtype="float64",
         )
-        labels = _published_labels(rows["people"])
+        shown = _published_labels(rows["people"])
         fig.add_bar(
-            name=gender, y=groups, x=share.fillna(0), orientation="h",
-            marker_color=GENDER_COLORS[gender], customdata=labels,
-            hovertemplate="%{y}<br>" + gender + ": %{customdata} people<extra></extra>",
+            name=labels.gender(gender), y=groups, x=share.fillna(0), orientation="h",
+            marker_color=GENDER_COLORS[gender], customdata=shown,
+            hovertemplate="%{y}<br>%{fullData.name}: %{customdata} people<extra></extra>",
         )  # fmt: skip
     fig.update_layout(barmode="stack", height=max(240, 90 + 36 * len(groups)))
     fig.update_xaxes(tickformat=".0%", range=[0, 1], title="Share of people (blank: a count is <8)")
@@ -390,26 +736,8 @@ def published_map(df: pd.DataFrame, title: str) -> go.Figure:
     """Published people reached per event country on the offline map; '<8' in the hover."""
     data = _plain_column(df, "country")
     data["label"] = _published_labels(data["people_reached"])
-    data["people"] = pd.to_numeric(data["people_reached"], errors="coerce").astype("float64")
-    data["shown"] = data["people"].fillna(0)
-    fig = px.choropleth_map(
-        data,
-        geojson=world_geojson(),
-        locations="country_code",
-        color="shown",
-        hover_name="country",
-        custom_data=["label", "events"],
-        color_continuous_scale="Blues",
-        range_color=(0, max(float(data["shown"].max()), 1.0)) if len(data) else None,
-        map_style="white-bg",
-        center={"lat": 44, "lon": 68},
-        zoom=2.0,
-        opacity=0.85,
-        labels={"shown": "People reached"},
+    hover = (
+        "<b>%{hovertext}</b><br>People reached: %{customdata[0]}<br>Events: %{customdata[1]:,}"
+        "<extra></extra>"
     )
-    fig.update_traces(
-        hovertemplate="%{hovertext}<br>People reached: %{customdata[0]}"
-        "<br>Events: %{customdata[1]:,}<extra></extra>"
-    )
-    fig.update_layout(height=420)
-    return _style(fig, title)
+    return _map(data, _numbers(data["people_reached"]), hover, ["label", "events"], title)

@@ -9,7 +9,17 @@ import os
 import sys
 from pathlib import Path
 
-from . import cli_accounts, cli_people, demo, donor, extract, metrics, normalize, store
+from . import (
+    cli_accounts,
+    cli_people,
+    cli_progress,
+    demo,
+    donor,
+    extract,
+    metrics,
+    normalize,
+    store,
+)
 from .metrics import Filters, Summary
 from .validate import validate_dir
 
@@ -93,6 +103,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--db", type=Path, help=DB_HELP)
 
     cli_people.add_parsers(sub, DB_HELP)
+    cli_progress.add_parser(sub, DB_HELP)
 
     p = sub.add_parser("demo", help="write a synthetic dataset in the contract's format")
     p.add_argument("out_dir", type=Path)
@@ -208,6 +219,7 @@ def _table(s: Summary, source: str, filters: Filters) -> str:
         ("Countries reached", f"{s.countries_reached:,}"),
         ("Gender (f / m / other / undisclosed)",
          f"{g['female']:,} / {g['male']:,} / {g['other']:,} / {g['undisclosed']:,}"),
+        *((f"Age {band}", f"{n:,}") for band, n in s.age.items()),
         ("Female share", _fmt(s.female_share, pct=True)),
         ("Cascade multiplier", _fmt(s.cascade_multiplier)),
         ("Activation rate", _fmt(s.activation_rate, pct=True)),
@@ -272,6 +284,7 @@ def _donor_summary(args: argparse.Namespace, f: extract.DonorFilters) -> int:
         ("  step-down events", d["step_down_events"]), ("Trainers", d["trainers"]),
         ("Countries reached", d["countries_reached"]),
         ("Gender (f / m / other / undisclosed)", " / ".join(str(v) for v in d["gender"].values())),
+        *((f"Age {band}", n) for band, n in d["age"].items()),
         ("Female share", pct(d["female_share"])),
         ("Cascade multiplier", "—" if d["cascade_multiplier"] is None
          else f"{d['cascade_multiplier']:.1f}"),
@@ -340,6 +353,7 @@ COMMANDS = {
     "accounts": cli_accounts.run,
     "pseudonymize": cli_people.run_pseudonymize,
     "duplicates": cli_people.run_duplicates,
+    "progress": cli_progress.run,
     "backup": _cmd_backup,
     "restore": _cmd_restore,
 }

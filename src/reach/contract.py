@@ -62,7 +62,22 @@ COUNTRIES = FileSpec(
     optional=("name", "region", "population"),
 )
 
-SPECS = {"events": EVENTS, "participants": PARTICIPANTS, "countries": COUNTRIES}
+# Targets from grant agreements: what a program promised, per period (issue 9).
+TARGETS = FileSpec(
+    name="targets.csv",
+    required=("program", "indicator", "period", "target"),
+    optional=("gender", "age_band", "country_code"),
+)
+
+SPECS = {"events": EVENTS, "participants": PARTICIPANTS, "countries": COUNTRIES, "targets": TARGETS}
+
+# What a target may count; each is a number of the metrics layer (female_reached: the people
+# reached who are female). gender and age_band split people_reached only.
+INDICATORS = (
+    "people_reached", "direct_reach", "cascade_reach", "trainers", "step_down_events", "events",
+    "female_reached",
+)  # fmt: skip
+PEOPLE_INDICATORS = ("people_reached",)
 
 # Raw spellings (compared after trimming and lower-casing) and what they mean.
 # Blank is handled separately: it is undisclosed without a warning.

@@ -280,11 +280,58 @@ def generate(rows: int = 5000, seed: int = 7) -> tuple[pd.DataFrame, pd.DataFram
     return events, participants, table
 
 
+# How far each program's sample targets sit from what its lists show: some are reached, some
+# missed, so the Targets page has every status to show.
+TARGET_FACTORS = (0.9, 1.25, 0.8, 1.5, 1.1)
+
+
+def targets_for(events: pd.DataFrame, participants: pd.DataFrame) -> pd.DataFrame:
+    """Sample targets: people reached per program for its last two years of events, women
+    reached for the first program, and one for the year after the data ends."""
+    rows = []
+    listed = participants[participants["role"] == "participant"].merge(
+        events[["event_id", "program", "start_date"]], on="event_id"
+    )
+    listed["year"] = pd.to_datetime(listed["start_date"]).dt.year
+    # Events without a list count their reported headcount, as the metrics do.
+    counted = events[~events["event_id"].isin(listed["event_id"])].assign(
+        year=lambda e: pd.to_datetime(e["start_date"]).dt.year
+    )
+    for program, factor in zip([p.name for p in PROGRAMS], TARGET_FACTORS, strict=True):
+        mine = listed[listed["program"] == program]
+        if mine.empty:
+            continue
+        last = int(mine["year"].max())
+        for year in (last - 1, last):
+            heads = counted.loc[(counted["program"] == program) & (counted["year"] == year)]
+            reached = mine.loc[mine["year"] == year, "participant_id"].nunique() + int(
+                pd.to_numeric(heads["reported_participants"], errors="coerce").fillna(0).sum()
+            )
+            rows.append((program, "people_reached", str(year),
+                         max(10, int(round(reached * factor, -1))), ""))  # fmt: skip
+        if program == PROGRAMS[0].name:
+            women = mine[(mine["year"] == last) & (mine["gender"] == "female")]
+            rows.append(
+                (
+                    program,
+                    "female_reached",
+                    str(last),
+                    max(10, int(round(women["participant_id"].nunique() * 0.95, -1))),
+                    "",
+                )
+            )
+            rows.append((program, "people_reached", str(last + 1), 400, ""))  # fmt: skip
+    return pd.DataFrame(rows, columns=["program", "indicator", "period", "target", "gender"])
+
+
 def write(out_dir: Path, rows: int = 5000, seed: int = 7) -> dict[str, int]:
-    """Write events.csv, participants.csv and countries.csv into out_dir."""
+    """Write events.csv, participants.csv, countries.csv and targets.csv into out_dir."""
     out_dir.mkdir(parents=True, exist_ok=True)
     events, participants, table = generate(rows, seed)
     events.to_csv(out_dir / "events.csv", index=False)
     participants.to_csv(out_dir / "participants.csv", index=False)
     table.to_csv(out_dir / "countries.csv", index=False)
-    return {"events": len(events), "participants": len(participants), "countries": len(table)}
+    goals = targets_for(events, participants)
+    goals.to_csv(out_dir / "targets.csv", index=False)
+    return {"events": len(events), "participants": len(participants), "countries": len(table),
+            "targets": len(goals)}  # fmt: skip

@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from . import disclosure, extract
+from . import ages, disclosure, extract
 from .extract import DonorFilters
 
 GENDERS = ("female", "male", "other", "undisclosed")
@@ -41,6 +41,7 @@ class DonorSummary:
     female_share: float | None = None
     cascade_multiplier: float | None = None
     activation_rate: float | None = None
+    age: dict[str, int | None] = field(default_factory=dict)  # band → published people
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON shape of `summary --json`, with '<8' for a suppressed count."""
@@ -55,6 +56,7 @@ class DonorSummary:
             "trainers": j(self.trainers),
             "countries_reached": self.countries_reached,
             "gender": {g: j(self.gender.get(g)) for g in GENDERS},
+            "age": {b: j(self.age.get(b)) for b in ages.labels()},
             "female_share": self.female_share,
             "cascade_multiplier": self.cascade_multiplier,
             "activation_rate": self.activation_rate,
@@ -84,13 +86,38 @@ def summary(con: duckdb.DuckDBPyConnection, f: DonorFilters, scope: Scope = ()) 
         ),
         cascade_multiplier=disclosure.ratio(cascade, direct),
         activation_rate=disclosure.share(_value(r["activated"]), [_value(r["activation_base"])]),
+        age=_age_totals(con, f, scope),
     )
 
 
+def _age_totals(con: duckdb.DuckDBPyConnection, f: DonorFilters, scope: Scope) -> dict:
+    """Published people per age band of a donor view (every band; None means '<8')."""
+    rows = extract.age_cells(con, f, scope)
+    found = {b: _value(n) for b, g, n in zip(rows["band"], rows["gender"], rows["people"],
+                                             strict=True) if g == "*"}  # fmt: skip
+    return {b: found.get(b) for b in ages.labels()}
+
+
 def over_time(con: duckdb.DuckDBPyConnection, f: DonorFilters, scope: Scope = ()) -> pd.DataFrame:
-    """People reached per year (or per quarter of the chosen year)."""
+    """People reached per year (or per quarter of the chosen year), every period from the
+    first to the last: one without events has 0 events and no published count."""
     rows = extract.cells(con, f, scope, by="period")
-    return rows[["period", "people_reached", "direct_reach", "cascade_reach", "events"]]
+    cols = ["period", "people_reached", "direct_reach", "cascade_reach", "events"]
+    rows = rows[cols].set_index("period")
+    out = rows.reindex(period_grid(list(rows.index))).rename_axis("period").reset_index()
+    out["events"] = out["events"].fillna(0).astype("int64")
+    return out[cols]
+
+
+def period_grid(periods: list[str]) -> list[str]:
+    """Every year ('2021') or quarter ('2021-Q3') from the first to the last of `periods`."""
+    if not periods:
+        return []
+    first, last = min(periods), max(periods)
+    if "-Q" not in first:
+        return [str(y) for y in range(int(first), int(last) + 1)]
+    (y0, q0), (y1, q1) = ((int(p[:4]), int(p[-1])) for p in (first, last))
+    return [f"{n // 4}-Q{n % 4 + 1}" for n in range(y0 * 4 + q0 - 1, y1 * 4 + q1)]
 
 
 def by_country(con: duckdb.DuckDBPyConnection, f: DonorFilters, scope: Scope = ()) -> pd.DataFrame:
@@ -187,3 +214,32 @@ def gender_by(
         raise ValueError("dim must be program, country or period")
     rows = extract.cells(con, f, scope, by=dim)
     return _gender_long(rows, dim)
+
+
+def age_pyramid(con: duckdb.DuckDBPyConnection, f: DonorFilters, scope: Scope = ()) -> pd.DataFrame:
+    """Published people reached by age band and gender (every band and gender, NA = '<8')."""
+    rows = extract.age_cells(con, f, scope)
+    rows = rows[rows["gender"] != "*"]
+    out = pd.DataFrame(
+        {
+            "band": [b for b in ages.labels() for _ in GENDERS],
+            "gender": [g for _ in ages.labels() for g in GENDERS],
+        }
+    )
+    out = out.merge(rows[["band", "gender", "people"]], on=["band", "gender"], how="left")
+    out["people"] = out["people"].astype("Int64")
+    return out
+
+
+def age_by(
+    con: duckdb.DuckDBPyConnection, f: DonorFilters, scope: Scope = (), dim: str = "period"
+) -> pd.DataFrame:
+    """Published people reached by age band per period (years, or the chosen year's quarters)
+    or per program: (group, band, people), every band of each group, NA = '<8'."""
+    if dim not in ("period", "program"):
+        raise ValueError("dim must be period or program")
+    rows = extract.age_cells(con, f, scope, by=dim)
+    rows = rows[rows["gender"] == "*"].rename(columns={dim: "group"})
+    out = rows[["group", "band", "people"]].reset_index(drop=True)
+    out["people"] = out["people"].astype("Int64")
+    return out

@@ -38,7 +38,7 @@ def safe_csv(df: pd.DataFrame) -> bytes:
 
 
 def contract_files(con) -> dict[str, pd.DataFrame]:  # type: ignore[no-untyped-def]
-    """The stored data as the contract's three files (dates as YYYY-MM-DD)."""
+    """The stored data as the contract's files (dates as YYYY-MM-DD; targets if any)."""
     events = con.execute(
         """
         select event_id, title, program, event_type, strftime(start_date, '%Y-%m-%d')
@@ -59,12 +59,20 @@ def contract_files(con) -> dict[str, pd.DataFrame]:  # type: ignore[no-untyped-d
     countries = con.execute(
         "select country_code, name, region, population from countries order by 1"
     ).df()
-    for frame in (events, participants, countries):
+    targets = con.execute(
+        "select program, indicator, period, target, nullif(gender, '') as gender, "
+        "nullif(age_band, '') as age_band, nullif(country_code, '') as country_code "
+        "from targets order by program, period_start, indicator, gender, age_band, country_code"
+    ).df()
+    for frame in (events, participants, countries, targets):
         for col in frame.columns:
             if str(frame[col].dtype).startswith(("Int", "int", "float")):
                 frame[col] = frame[col].astype("Int64")
-    return {
+    files = {
         "events.csv": events,
         "participants.csv": participants,
         "countries.csv": countries,
     }
+    if len(targets):
+        files["targets.csv"] = targets
+    return files

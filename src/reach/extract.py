@@ -19,7 +19,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from . import disclosure, sqlfiles
+from . import ages, disclosure, metrics, sqlfiles, targets
 
 SCHEMA = "published"
 ALL = "*"
@@ -29,6 +29,10 @@ PEOPLE = (
     "trainers_undisclosed", "activation_base", "activated",
 )  # fmt: skip
 EVENTS = ("events", "step_down_events", "countries_reached", "depth")
+# published.ages: per cell (not the cascade-level ones), people per age band and gender
+# ('*': every gender).
+AGE_PEOPLE = ("people",)
+GENDERS = ("female", "male", "other", "undisclosed")
 DIMENSIONS = ("period", "program", "country", "event_type", "level")
 BREAKDOWNS = ("none", *DIMENSIONS)
 
@@ -61,30 +65,42 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> int:
     # 1M rows); bounded, it spills what it must and, measured, runs as fast.
     before = sqlfiles.scalar(con, "select current_setting('memory_limit')")
     con.execute(f"set memory_limit = '{_size(memory_limit())}'")
+    metrics.install_macros(con)  # the age macros
     try:
-        exact = sqlfiles.run(con, "published_cells").df()
+        # One pass gives the cells and, per cell, its age counts (a list): kept as a temp
+        # table, then read as two frames.
+        sqlfiles.materialize(con, "_exact_cells", "published_cells", ages.params())
+        exact = con.execute("select * exclude (ages) from _exact_cells order by cell_id").df()
+        exact_ages = con.execute(
+            "select cell_id, unnest(ages, recursive := true) from _exact_cells "
+            "where ages is not null order by cell_id"
+        ).df()
+        con.execute("drop table _exact_cells")
     finally:
         con.execute(f"set memory_limit = '{_size(str(before))}'")
     published = disclosure.frame(exact, PEOPLE)
     con.execute(f"create schema if not exists {SCHEMA}")
-    con.register("_published", published)
-    try:
-        con.execute(f"create or replace table {SCHEMA}.cells as select * from _published")
-    finally:
-        con.unregister("_published")
+    for table, frame in (("cells", published), ("ages", disclosure.frame(exact_ages, AGE_PEOPLE))):
+        con.register("_published", frame)
+        try:
+            con.execute(f"create or replace table {SCHEMA}.{table} as select * from _published")
+        finally:
+            con.unregister("_published")
     con.execute(f"create or replace table {SCHEMA}.facts (key varchar primary key, value varchar)")
     last = sqlfiles.scalar(con, "select max(loaded_at) from loads where undone_at is null")
     con.execute(
         f"insert into {SCHEMA}.facts values ('built_at', $at), ('last_load', $last)",
         {"at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "last": str(last or "")},
     )
+    # Targets with their actuals under the same rule, for the donors' Targets page.
+    targets.publish(con, SCHEMA)
     return len(published)
 
 
 def copy_into(source: duckdb.DuckDBPyConnection, target: duckdb.DuckDBPyConnection) -> None:
     """Copy the published schema of `source` into `target` (and nothing else)."""
     target.execute(f"create schema if not exists {SCHEMA}")
-    for table in ("cells", "facts"):
+    for table in ("cells", "ages", "facts", "progress"):
         exists = sqlfiles.scalar(
             source,
             "select count(*) from duckdb_tables() where schema_name = $s and table_name = $t",
@@ -157,15 +173,49 @@ def cells(
     return sqlfiles.run(con, "published_slice", _cell_params(f, scope, by)).df()
 
 
-def has_extract(con: duckdb.DuckDBPyConnection) -> bool:
-    """True when the connection holds a published extract."""
+def age_cells(
+    con: duckdb.DuckDBPyConnection, f: DonorFilters, scope: tuple[str, ...] = (), by: str = "none"
+) -> pd.DataFrame:
+    """The published age counts of a donor view's cell, or of the cells breaking it down by
+    one dimension: the cells' keys with band, gender ('*': every gender) and people."""
+    if by == "level":
+        raise ValueError("ages are not broken down by cascade level")
+    keys = cells(con, f, scope, by)
+    if not has_ages(con):
+        # An extract from before ages were published: every count reads as suppressed.
+        keys = keys.assign(cell_id=range(len(keys)))
+        grid = [(b, g) for b in ages.labels() for g in (*GENDERS, ALL)]
+        rows = pd.DataFrame(
+            [(i, b, g) for i in keys["cell_id"] for b, g in grid],
+            columns=["cell_id", "band", "gender"],
+        )
+        rows["people"] = pd.array([pd.NA] * len(rows), dtype="Int64")
+    else:
+        params = {"cell_ids": [int(i) for i in keys["cell_id"]], "age_bands": ages.labels()}
+        rows = sqlfiles.run(con, "age_published", params).df()
+    keys = keys[["cell_id", "period", "program", "country", "event_type"]]
+    return keys.merge(rows, on="cell_id", how="inner")
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     return bool(
         sqlfiles.scalar(
             con,
-            "select count(*) from duckdb_tables() where schema_name = $s and table_name = 'cells'",
-            {"s": SCHEMA},
+            "select count(*) from duckdb_tables() where schema_name = $s and table_name = $t",
+            {"s": SCHEMA, "t": table},
         )
     )
+
+
+def has_extract(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when the connection holds a published extract."""
+    return _has_table(con, "cells")
+
+
+def has_ages(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when the extract has its age counts (one built by an older Reach has none until
+    the next load, undo or account change rebuilds it)."""
+    return _has_table(con, "ages")
 
 
 def options(con: duckdb.DuckDBPyConnection, scope: tuple[str, ...] = ()) -> dict[str, list[str]]:

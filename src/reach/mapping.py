@@ -43,6 +43,15 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
         "reported_female": ["women", "female", "женщины"],
         "reported_male": ["men", "male", "мужчины"],
     },
+    "targets": {
+        "program": ["programme", "program", "project", "программа", "проект"],
+        "indicator": ["indicator", "measure", "показатель", "индикатор"],
+        "period": ["period", "year", "период", "год"],
+        "target": ["target", "goal", "plan", "цель", "план", "целевое значение"],
+        "gender": ["sex", "gender", "пол"],
+        "age_band": ["age", "age group", "age band", "возраст", "возрастная группа"],
+        "country_code": ["country", "country code", "страна"],
+    },
     "countries": {
         "country_code": ["country", "code", "iso", "iso3", "страна"],
         "name": ["country name", "name", "название"],

@@ -10,7 +10,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from . import sqlfiles
+from . import ages, sqlfiles
 
 RATE_DIGITS = 4
 
@@ -67,6 +67,8 @@ class Summary:
     female_share: float | None = None
     cascade_multiplier: float | None = None
     activation_rate: float | None = None
+    age: dict[str, int] = field(default_factory=dict)  # band → people, every band in order
+    age_gender: dict[str, dict[str, int]] = field(default_factory=dict)  # band → gender → people
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON shape of `summary --json`: rates rounded to four decimals."""
@@ -84,6 +86,7 @@ class Summary:
             "trainers": self.trainers,
             "countries_reached": self.countries_reached,
             "gender": dict(self.gender),
+            "age": dict(self.age),
             "female_share": rnd(self.female_share),
             "cascade_multiplier": rnd(self.cascade_multiplier),
             "activation_rate": rnd(self.activation_rate),
@@ -97,6 +100,7 @@ def _ratio(num: int, den: int) -> float | None:
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:
     """Create the shared table macros on this connection."""
     sqlfiles.run_script(con, "macros")
+    sqlfiles.run_script(con, "age_macros")
 
 
 def query(
@@ -110,8 +114,12 @@ def query(
 def summary(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> Summary:
     """People reached, cascade and gender numbers for the events in scope."""
     install_macros(con)
-    row = sqlfiles.first_row(con, sqlfiles.sql_text("summary"), (filters or Filters()).params())
+    params = {**(filters or Filters()).params(), **ages.params()}
+    row = sqlfiles.first_row(con, sqlfiles.sql_text("summary"), params)
     gender = {g: int(row[g]) for g in ("female", "male", "other", "undisclosed")}
+    age_gender: dict[str, dict[str, int]] = {}
+    for cell in row["age"]:  # every band and gender, in order
+        age_gender.setdefault(cell["band"], {})[cell["gender"]] = int(cell["people"])
     return Summary(
         people_reached=int(row["people_reached"]),
         direct_reach=int(row["direct_reach"]),
@@ -125,6 +133,8 @@ def summary(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> S
         female_share=_ratio(gender["female"], gender["female"] + gender["male"] + gender["other"]),
         cascade_multiplier=_ratio(int(row["cascade_reach"]), int(row["direct_reach"])),
         activation_rate=_ratio(int(row["activated"]), int(row["activation_base"])),
+        age={band: sum(by_gender.values()) for band, by_gender in age_gender.items()},
+        age_gender=age_gender,
     )
 
 
@@ -259,6 +269,68 @@ def gender_by(
     """People reached by gender per program or per event country."""
     _check(dim, ("program", "country_code"), "dim")
     return gender_slice(gender_groups(con, filters), "program" if dim == "program" else "country")
+
+
+AGE_DIMS = ("reached", "period", "program")
+
+
+def age_groups(
+    con: duckdb.DuckDBPyConnection, filters: Filters | None = None, grain: str = "year"
+) -> pd.DataFrame:
+    """People by age band for every grouping at once: band and gender among people reached,
+    per period, per program (one pass over the scope; slice it with age_slice)."""
+    _check(grain, GRAINS, "grain")
+    return query(con, "age_groups", filters or Filters(), grain=grain, **ages.params()).df()
+
+
+def age_slice(groups: pd.DataFrame, dim: str) -> pd.DataFrame:
+    """One grouping of an age_groups frame with every band, empty ones as 0: for 'reached'
+    (band, gender, people) over every gender; else (group or period, band, people)."""
+    _check(dim, AGE_DIMS, "dim")
+    rows = groups[groups["dim"] == dim]
+    bands = ages.labels()
+    if dim == "reached":
+        counts = {(b, g): int(n) for b, g, n in zip(rows["band"], rows["gender"], rows["people"],
+                                                      strict=True)}  # fmt: skip
+        grid = [(b, g) for b in bands for g in GENDERS]
+        return pd.DataFrame(
+            {
+                "band": [b for b, _ in grid],
+                "gender": [g for _, g in grid],
+                "people": [counts.get(key, 0) for key in grid],
+            }
+        )
+    totals = rows.groupby("group")["people"].sum()
+    kept = [str(g) for g in totals.index if totals[g] > 0]
+    counts = {(g, b): int(n) for g, b, n in zip(rows["group"], rows["band"], rows["people"],
+                                                  strict=True)}  # fmt: skip
+    out = pd.DataFrame(
+        {
+            "group": [g for g in kept for _ in bands],
+            "band": [b for _ in kept for b in bands],
+            "people": [counts.get((g, b), 0) for g in kept for b in bands],
+        }
+    )
+    if dim == "period":
+        out = out.rename(columns={"group": "period"})
+        out["period"] = pd.to_datetime(out["period"])
+    return out
+
+
+def age_pyramid(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> pd.DataFrame:
+    """People reached by age band and gender (every band and gender, empty ones as 0)."""
+    return age_slice(age_groups(con, filters), "reached")
+
+
+def age_by(
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters | None = None,
+    dim: str = "program",
+    grain: str = "year",
+) -> pd.DataFrame:
+    """People reached by age band per period or per program (each group its own scope)."""
+    _check(dim, ("period", "program"), "dim")
+    return age_slice(age_groups(con, filters, grain), dim)
 
 
 def event_gender(

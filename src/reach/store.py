@@ -150,6 +150,8 @@ class LoadResult:
             f"{c['participant_rows_removed']} removed",
             f"  countries: {c['countries_loaded']} added or updated",
         ]
+        if c.get("targets_loaded"):
+            lines.append(f"  targets: {c['targets_loaded']} loaded")
         if self.report.warnings:
             lines.insert(0, self.report.to_text())
         return "\n".join(lines)
@@ -191,13 +193,16 @@ def _apply(con: duckdb.DuckDBPyConnection, replace: bool, dedupe: bool) -> dict[
     counts = {
         k: int(v) for k, v in sqlfiles.first_row(con, sqlfiles.sql_text("load_counts")).items()
     }
-    _save_undo(con, replace)
+    targets_given = bool(sqlfiles.scalar(con, "select count(*) from stg_targets"))
+    _save_undo(con, replace, targets_given)
     if replace:
         stored = sqlfiles.scalar(con, "select count(*) from participants")
         counts["participant_rows_removed"] = int(stored)
         con.execute("delete from participants")
         con.execute("delete from events")
         con.execute("delete from countries")
+        if targets_given:
+            con.execute("delete from targets")
     else:
         con.execute(
             "delete from participants where event_id in "
@@ -229,6 +234,19 @@ def _apply(con: duckdb.DuckDBPyConnection, replace: bool, dedupe: bool) -> dict[
         select country_code, name, region, population from stg_countries
         """
     )
+    # A targets file replaces the targets of the programs it lists.
+    con.execute("delete from targets where program in (select program from stg_targets)")
+    con.execute(
+        """
+        insert into targets
+        select program, indicator, period, period_start, period_end, target,
+            coalesce(gender, ''), coalesce(age_band, ''), coalesce(country_code, '')
+        from stg_targets
+        """
+    )
+    counts["targets_loaded"] = int(
+        targets_given and sqlfiles.scalar(con, "select count(*) from stg_targets")
+    )
     refresh_derived(con)
     return counts
 
@@ -253,15 +271,20 @@ def refresh_derived(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def _save_undo(con: duckdb.DuckDBPyConnection, replace: bool) -> None:
+def _save_undo(con: duckdb.DuckDBPyConnection, replace: bool, targets_given: bool) -> None:
     """Keep what the planned load will overwrite, so undo can put it back exactly."""
-    for table in ("undo_events", "undo_participants", "undo_countries", "undo_keys"):
+    for table in ("undo_events", "undo_participants", "undo_countries", "undo_targets",
+                  "undo_keys"):  # fmt: skip
         con.execute(f"delete from {table}")
     if replace:
         con.execute("insert into undo_events select * from events")
         con.execute("insert into undo_participants select * from participants")
         con.execute("insert into undo_countries select * from countries")
         con.execute("insert into undo_keys values ('all', null)")
+        if targets_given:
+            # Replacing everything with a targets file replaces every target too.
+            con.execute("insert into undo_targets select * from targets")
+            con.execute("insert into undo_keys values ('all-targets', null)")
         return
     sqlfiles.run_script(con, "save_undo")
 
@@ -271,6 +294,7 @@ def load(
     events: Source | None,
     participants: Source | None,
     countries_src: Source | None = None,
+    targets_src: Source | None = None,
     replace: bool = False,
     require_events: bool = True,
     actor: str | None = None,
@@ -284,7 +308,7 @@ def load(
     mode = "replace" if replace else "merge"
     with WRITE_LOCK:
         report = stage(
-            con, events, participants, countries_src, merge=not replace,
+            con, events, participants, countries_src, targets_src, merge=not replace,
             require_events=require_events,
         )  # fmt: skip
         result = LoadResult(report=report, mode=mode)
@@ -314,7 +338,7 @@ def load(
                     "id": load_id,
                     "at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
                     "mode": mode,
-                    "files": _describe([events, participants, countries_src]),
+                    "files": _describe([events, participants, countries_src, targets_src]),
                     "ea": counts["events_added"],
                     "eu": counts["events_updated"],
                     "es": counts["events_unchanged"],
@@ -396,7 +420,7 @@ def load_memory(
 SNAPSHOT_TABLES = (
     "events", "participants", "countries", "country_reference", "loads", "meta", "mappings",
     "undo_events", "undo_participants", "undo_countries", "undo_keys", "donor_scopes",
-    "link_pairs", "link_decisions",
+    "link_pairs", "link_decisions", "targets", "undo_targets",
 )  # fmt: skip
 # What linking a new list reads: only a preview needs these (they grow with the people kept).
 LINKING_TABLES = ("person_encodings", "seen_at")
@@ -446,6 +470,7 @@ def preview(
     events: Source | None,
     participants: Source | None,
     countries_src: Source | None = None,
+    targets_src: Source | None = None,
     replace: bool = False,
 ) -> LoadResult:
     """What a load would do, worked out on an in-memory copy: the store is not touched."""
@@ -453,8 +478,8 @@ def preview(
     try:
         # The preview's numbers are the exact ones; the donor extract is not needed for them.
         return load(
-            copy, events, participants, countries_src, replace=replace, require_events=False,
-            publish=False,
+            copy, events, participants, countries_src, targets_src, replace=replace,
+            require_events=False, publish=False,
         )  # fmt: skip
     finally:
         copy.close()
@@ -465,6 +490,7 @@ def load_sources(
     events: Source | None,
     participants: Source | None,
     countries_src: Source | None = None,
+    targets_src: Source | None = None,
     replace: bool = False,
     actor: str | None = None,
 ) -> LoadResult:
@@ -472,6 +498,6 @@ def load_sources(
     ensure(path)
     with connect(path) as con:
         return load(
-            con, events, participants, countries_src, replace=replace, require_events=False,
-            actor=actor,
+            con, events, participants, countries_src, targets_src, replace=replace,
+            require_events=False, actor=actor,
         )  # fmt: skip

@@ -10,7 +10,7 @@ from . import excel, limits, mapping, read, scratch
 from .read import InputError
 from .validate import Source
 
-KINDS = ("events", "participants", "countries")
+KINDS = ("events", "participants", "countries", "targets")
 
 # Offered by the upload widget so that these get Reach's own sentence, not a generic refusal.
 UNREAD = {

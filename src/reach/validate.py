@@ -11,8 +11,16 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from . import idcolumns, linkkey, mapping, normalize, people, read, review, scratch, sqlfiles
-from .contract import EVENT_TYPES, IDENTIFYING_REASON, ROLES, SPECS, FileSpec, is_identifying
+from . import ages, idcolumns, linkkey, mapping, normalize, people, read, review, scratch, sqlfiles
+from .contract import (
+    EVENT_TYPES,
+    IDENTIFYING_REASON,
+    INDICATORS,
+    ROLES,
+    SPECS,
+    FileSpec,
+    is_identifying,
+)  # fmt: skip
 from .read import InputError
 from .sqlfiles import quote_ident
 
@@ -30,6 +38,7 @@ WARNING_CODES = {
     "linkage_key_changed",
     "mixed_script_id",
     "lookalike_id",
+    "unknown_target_program",
 }
 
 
@@ -184,6 +193,19 @@ def _message(code: str, column: str | None, value: str | None) -> str:
         "duplicate_country_code": f"country {v} is listed more than once.",
         "mixed_script_id": f"{column} {v} mixes Latin and Cyrillic letters, which look alike: "
         "check that it is typed the same way in every list.",
+        "unknown_indicator": f"unknown indicator {v}; use one of {', '.join(INDICATORS)}.",
+        "bad_period": f"{v} is not a period; use YYYY (2025), YYYY-Qn (2025-Q3) or "
+        "YYYY-MM..YYYY-MM (2025-04..2026-03).",
+        "target_not_positive": f"the target {v} must be a whole number above 0.",
+        "unknown_target_gender": f"unknown gender {v} for a target; use female, male or other "
+        "(any spelling the participants file accepts), or leave it blank.",
+        "unknown_age_band": f"unknown age band {v}; use one of {', '.join(ages.BANDS.labels)}.",
+        "split_not_people": f"a target of {v} cannot be split by gender or age band; only "
+        "people_reached can (female_reached is people_reached for women).",
+        "duplicate_target": f"the target for this program, indicator and period {v} (and the "
+        "same gender, age band and country) is given more than once.",
+        "unknown_target_program": f"no events of program {v} are stored or in this upload yet; "
+        "the target is kept and shows 0 until they are.",
         "lookalike_id": f"the IDs {value} look the same but are written with different letters "
         "(Latin and Cyrillic), so they count as different people; spell each person's ID one "
         "way.",
@@ -395,6 +417,10 @@ def _event_views(con: duckdb.DuckDBPyConnection, merge: bool) -> None:
         )
     con.execute(f"create or replace temp view all_events as {staged}")
     con.execute(f"create or replace temp view attendance_events as {attending}")
+    programs = "select program from stg_events where program is not null"
+    if merge:
+        programs += " union select program from main.events where program is not null"
+    con.execute(f"create or replace temp view all_programs as {programs}")
     # Everyone the store would list after the load, for look-alike IDs across loads.
     people = "select participant_id from stg_participants"
     if merge:
@@ -442,6 +468,7 @@ def stage(
     events: Source | None,
     participants: Source | None,
     countries: Source | None = None,
+    targets: Source | None = None,
     merge: bool = False,
     require_events: bool = True,
     key: bytes | None = None,
@@ -454,7 +481,10 @@ def stage(
     """
     report = Report()
     normalize.install_lookups(con)
-    given = {"events": events, "participants": participants, "countries": countries}
+    given = {
+        "events": events, "participants": participants, "countries": countries,
+        "targets": targets,
+    }  # fmt: skip
     names = {kind: (src.name if src else SPECS[kind].name) for kind, src in given.items()}
     if events is None and require_events:
         report.add(Issue(ERROR, names["events"], "missing_file", "is missing."))
@@ -463,11 +493,16 @@ def stage(
             "countries": _read(con, "countries", countries, workdir, report),
             "events": _read(con, "events", events, workdir, report),
             "participants": _read(con, "participants", participants, workdir, report, key),
+            "targets": _read(con, "targets", targets, workdir, report),
         }
         sqlfiles.materialize(con, "stg_countries", "stage_countries")
         _context_views(con, merge)
         sqlfiles.materialize(con, "stg_events", "stage_events")
         sqlfiles.materialize(con, "stg_participants", "stage_participants")
+        sqlfiles.materialize(
+            con, "stg_targets", "stage_targets",
+            {"indicators": list(INDICATORS), "age_bands": list(ages.BANDS.labels)},
+        )  # fmt: skip
         normalize.normalise_ids(con)
         # IDs an analyst merged in review count as the person kept, in every later load too.
         review.apply_merges(con)
@@ -478,6 +513,7 @@ def stage(
     _collect(con, "issues_countries", names["countries"], report)
     _collect(con, "issues_events", names["events"], report)
     _collect(con, "issues_participants", names["participants"], report)
+    _collect(con, "issues_targets", names["targets"], report)
     # A missing column is reported once, not once per row; an unreadable events file would
     # make every participant row look orphaned, so those checks wait until it is fixed.
     kept = [
@@ -508,10 +544,13 @@ def validate_dir(directory: Path) -> Report:
         con.close()
 
 
-def sources_in(directory: Path) -> tuple[Source | None, Source | None, Source | None]:
-    """The three contract files in a folder (None where absent)."""
+def sources_in(
+    directory: Path,
+) -> tuple[Source | None, Source | None, Source | None, Source | None]:
+    """The contract files in a folder: events, participants, countries, targets (None where
+    absent)."""
     found = []
-    for spec in (SPECS["events"], SPECS["participants"], SPECS["countries"]):
-        path = directory / spec.name
+    for kind in ("events", "participants", "countries", "targets"):
+        path = directory / SPECS[kind].name
         found.append(Source.from_path(path) if path.is_file() else None)
-    return found[0], found[1], found[2]
+    return found[0], found[1], found[2], found[3]

@@ -5,6 +5,9 @@
 -- Multi-program account scopes (donor_scopes) get their own "all programs" cells, so a donor
 -- funding two programs sees those two counted together, each person once.
 -- The definitions are the contract's (summary.sql), applied cell by cell.
+-- Age bands come from reach.ages as parameters ($age_band_of, $age_unknown, $age_bands): each
+-- cell outside the cascade-level ones gets `ages`, people per age band and gender (gender '*':
+-- every gender), every band and gender listed, empty ones as 0.
 with grouping_sets as (
     select p.g_period, g.g_program, c.g_country, t.g_type, l.g_level
     from (values ('all'), ('year'), ('quarter')) as p (g_period)
@@ -71,13 +74,15 @@ cell_keys as (
 ),
 
 cells as (
-    select k.cell_id, c.event_id
+    select k.cell_id, c.event_id, c.level
     from cell_events as c
     inner join cell_keys as k using (scope_key, period, program, country, event_type, level)
 ),
 
 attendance_rows as (
-    select p.participant_id, p.event_id, p.gender, e.event_order, e.cascade_level
+    select
+        p.participant_id, p.event_id, p.gender, p.birth_year, e.event_order, e.cascade_level,
+        year(e.start_date) as start_year
     from main.participants as p
     inner join main.events as e on e.event_id = p.event_id
     where p.role = 'participant'
@@ -93,19 +98,31 @@ returners as (
     having count(*) > 1
 ),
 
-single_events as (
+-- A single-event person's age is that event's start year minus the row's birth year.
+single_groups as (
     select
         a.event_id,
-        count(*) as people,
-        count(*) filter (where a.cascade_level = 0) as direct_people,
-        count(*) filter (where a.gender = 'female') as female,
-        count(*) filter (where a.gender = 'male') as male,
-        count(*) filter (where a.gender = 'other') as other,
-        count(*) filter (where a.gender = 'undisclosed') as undisclosed,
-        count(*) as attendances
+        a.cascade_level,
+        a.gender,
+        age_band(a.start_year - a.birth_year, $age_band_of, $age_unknown) as band,
+        count(*) as people
     from attendance_rows as a
     anti join returners as r on r.participant_id = a.participant_id
-    group by a.event_id
+    group by all
+),
+
+single_events as (
+    select
+        event_id,
+        sum(people) as people,
+        coalesce(sum(people) filter (where cascade_level = 0), 0) as direct_people,
+        coalesce(sum(people) filter (where gender = 'female'), 0) as female,
+        coalesce(sum(people) filter (where gender = 'male'), 0) as male,
+        coalesce(sum(people) filter (where gender = 'other'), 0) as other,
+        coalesce(sum(people) filter (where gender = 'undisclosed'), 0) as undisclosed,
+        sum(people) as attendances
+    from single_groups
+    group by event_id
 ),
 
 single_counts as (
@@ -124,7 +141,9 @@ single_counts as (
 ),
 
 attendance as (
-    select c.cell_id, a.participant_id, a.gender, a.event_order, a.cascade_level
+    select
+        c.cell_id, a.participant_id, a.gender, a.birth_year, a.start_year, a.event_order,
+        a.cascade_level
     from attendance_rows as a
     semi join returners as r on r.participant_id = a.participant_id
     inner join cells as c on c.event_id = a.event_id
@@ -138,6 +157,9 @@ people as (
             arg_max(gender, event_order) filter (where gender <> 'undisclosed'), 'undisclosed'
         ) as gender,
         min(cascade_level) as first_level,
+        age_band(
+            age_at_first(birth_year, start_year, event_order), $age_band_of, $age_unknown
+        ) as band,
         count(*) as attendances
     from attendance
     group by cell_id, participant_id
@@ -259,8 +281,68 @@ activation as (
     group by b.cell_id
 ),
 
+-- People per cell, age band and gender: single-event people, returning people, and the
+-- headcounts' people as unknown (female, male, the rest undisclosed). Cascade-level cells
+-- get none: no donor chart breaks ages down by level.
+age_people as (
+    select cell_id, band, gender, sum(people) as people
+    from (
+        select c.cell_id, s.band, s.gender, s.people
+        from single_groups as s
+        inner join cells as c on c.event_id = s.event_id and c.level = -1
+        union all
+        select cell_id, band, gender, 1 from people
+        union all
+        select cell_id, $age_unknown, 'female', head_f from event_counts
+        union all
+        select cell_id, $age_unknown, 'male', head_m from event_counts
+        union all
+        select cell_id, $age_unknown, 'undisclosed', head_n - head_f - head_m from event_counts
+    )
+    group by all
+),
+
+age_bands as (
+    select unnest($age_bands) as band, generate_subscripts($age_bands, 1) as pos
+),
+
+age_genders as (
+    select * from (
+        values ('female', 1), ('male', 2), ('other', 3), ('undisclosed', 4), ('*', 5)
+    ) as g (gender, pos)
+),
+
+-- Every band and gender of every cell (absent: 0), so a published cell never tells a 0 from
+-- a suppressed count by a missing row. Gender '*' is the band's people of every gender.
+ages as (
+    select
+        k.cell_id,
+        list(
+            struct_pack(
+                band := b.band,
+                gender := g.gender,
+                people := coalesce(
+                    if(g.gender = '*', t.people, a.people), 0
+                )::bigint
+            )
+            order by b.pos, g.pos
+        ) as ages
+    from cell_keys as k
+    cross join age_bands as b
+    cross join age_genders as g
+    left join age_people as a
+        on a.cell_id = k.cell_id and a.band = b.band and a.gender = g.gender
+    left join (
+        select cell_id, band, sum(people) as people from age_people group by cell_id, band
+    ) as t
+        on t.cell_id = k.cell_id and t.band = b.band
+    where k.level = -1
+    group by k.cell_id
+),
+
 final as (
     select
+        k.cell_id,
         k.scope_key, k.period, k.program, k.country, k.event_type, k.level,
         (coalesce(p.people, 0) + e.head_n)::bigint as people_reached,
         (coalesce(p.direct_people, 0) + e.head_direct)::bigint as direct_reach,
@@ -281,12 +363,14 @@ final as (
         e.events::bigint as events,
         e.step_down_events::bigint as step_down_events,
         e.countries_reached::bigint as countries_reached,
-        e.depth
+        e.depth,
+        ag.ages
     from event_counts as e
     inner join cell_keys as k using (cell_id)
     left join people_counts as p using (cell_id)
     left join trainer_counts as t using (cell_id)
     left join activation as a using (cell_id)
+    left join ages as ag using (cell_id)
     order by k.cell_id
 )
 

@@ -1,5 +1,6 @@
 -- Per period ($grain: month, quarter or year): people reached for the first time in scope,
--- the running total (it ends at people_reached), unique people and attendances in the period.
+-- the running total (it ends at people_reached), unique people and attendances in the period;
+-- a period without events has a row of zeros.
 with scope as (
     select * from scoped_events($programs, $countries, $event_types, $date_from, $date_to)
 ),
@@ -39,10 +40,19 @@ in_period as (
     group by 1
 ),
 
-periods as (
+seen as (
     select period from headcounts
     union
     select period from in_period
+),
+
+-- Every period from the first to the last in scope, those without events too: a chart
+-- must show an empty quarter as zero, not draw a line straight across it.
+periods as (
+    select unnest(generate_series(min(period), max(period), ('1 ' || $grain)::interval))
+        as period
+    from seen
+    having count(*) > 0
 ),
 
 final as (
@@ -53,7 +63,7 @@ final as (
             as cumulative_people,
         (coalesce(i.unique_people, 0) + coalesce(h.n, 0))::bigint as unique_people,
         (coalesce(i.rows, 0) + coalesce(h.n, 0))::bigint as attendances,
-        coalesce(i.unique_people, 0) - coalesce(n.n, 0) as returning_people
+        (coalesce(i.unique_people, 0) - coalesce(n.n, 0))::bigint as returning_people
     from periods as p
     left join new_people as n on n.period = p.period
     left join headcounts as h on h.period = p.period

@@ -19,3 +19,10 @@ where country_code in (select country_code from stg_countries);
 
 insert into undo_keys
 select 'country', country_code from stg_countries where country_code is not null;
+
+insert into undo_targets
+select * from targets
+where program in (select program from stg_targets where program is not null);
+
+insert into undo_keys
+select distinct 'target', program from stg_targets where program is not null;

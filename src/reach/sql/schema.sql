@@ -72,6 +72,23 @@ create table if not exists loads (
 -- Who made each load (an account name, or "open mode"); added after the first release.
 alter table loads add column if not exists loaded_by varchar;
 
+-- Targets from grant agreements (targets.csv): what each program promised per period. A
+-- targets file replaces the targets of the programs it lists. gender / age_band / country_code
+-- narrow a target ('' when not set, so the key has no nulls).
+create table if not exists targets (
+    program varchar not null,
+    indicator varchar not null,
+    period varchar not null,
+    period_start date not null,
+    period_end date not null,
+    target bigint not null,
+    gender varchar not null,
+    age_band varchar not null,
+    country_code varchar not null
+);
+
+create table if not exists undo_targets as select * from targets limit 0;
+
 -- Column mappings saved by analysts, by name, for files from other tools.
 create table if not exists mappings (
     name varchar primary key,

@@ -3,8 +3,9 @@ with scope as (
     select * from scoped_events($programs, $countries, $event_types, $date_from, $date_to)
 ),
 
+-- scoped_attendance's rows, with each row's birth year and start year for the age.
 attendance as (
-    select * from scoped_attendance($programs, $countries, $event_types, $date_from, $date_to)
+    select * from aged_attendance($programs, $countries, $event_types, $date_from, $date_to)
 ),
 
 headcounts as (
@@ -19,6 +20,8 @@ links as (
 
 -- The same rule as the person_gender macro, over the attendance already scanned above;
 -- "candidate": attended an in-scope event that has an in-scope child (activation's base).
+-- Age: the start year of the first in-scope attendance minus the birth year of the latest
+-- in-scope row that has one (README, "The metrics"), banded by reach.ages.
 people as (
     select
         participant_id,
@@ -26,21 +29,32 @@ people as (
             arg_max(gender, event_order) filter (where gender <> 'undisclosed'), 'undisclosed'
         ) as gender,
         min(cascade_level) as first_level,
-        bool_or(event_id in (select parent from links)) as candidate
+        bool_or(event_id in (select parent from links)) as candidate,
+        age_band(
+            age_at_first(birth_year, start_year, event_order), $age_band_of, $age_unknown
+        ) as age_band
     from attendance
     group by participant_id
 ),
 
+-- People of each kind, in a few rows: the counts below all add these up, so the people are
+-- scanned once.
+people_kinds as (
+    select age_band, gender, first_level = 0 as direct, candidate, count(*) as n
+    from people
+    group by all
+),
+
 people_counts as (
     select
-        count(*) as people,
-        count(*) filter (where first_level = 0) as direct_people,
-        count(*) filter (where gender = 'female') as female,
-        count(*) filter (where gender = 'male') as male,
-        count(*) filter (where gender = 'other') as other,
-        count(*) filter (where gender = 'undisclosed') as undisclosed,
-        count(*) filter (where candidate) as activation_base
-    from people
+        coalesce(sum(n), 0) as people,
+        coalesce(sum(n) filter (where direct), 0) as direct_people,
+        coalesce(sum(n) filter (where gender = 'female'), 0) as female,
+        coalesce(sum(n) filter (where gender = 'male'), 0) as male,
+        coalesce(sum(n) filter (where gender = 'other'), 0) as other,
+        coalesce(sum(n) filter (where gender = 'undisclosed'), 0) as undisclosed,
+        coalesce(sum(n) filter (where candidate), 0) as activation_base
+    from people_kinds
 ),
 
 headcount_totals as (
@@ -75,6 +89,36 @@ activated as (
         on tr.participant_id = a.participant_id and tr.parent = a.event_id
 ),
 
+-- People per age band and gender: every band in reach.ages' order (empty ones too) with every
+-- gender. A headcount has no birth years: its people are unknown, split as its gender is.
+age_counts as (
+    select list(
+        struct_pack(
+            band := b.band,
+            gender := g.gender,
+            people := (
+                coalesce(c.n, 0)
+                + if(
+                    b.band = $age_unknown,
+                    case g.gender when 'female' then h.f when 'male' then h.m
+                        when 'undisclosed' then h.u else 0 end,
+                    0
+                )
+            )::bigint
+        )
+        order by b.pos, g.pos
+    ) as age
+    from (select unnest($age_bands) as band, generate_subscripts($age_bands, 1) as pos) as b
+    cross join (
+        values ('female', 1), ('male', 2), ('other', 3), ('undisclosed', 4)
+    ) as g (gender, pos)
+    cross join headcount_totals as h
+    left join (
+        select age_band, gender, sum(n) as n from people_kinds group by age_band, gender
+    ) as c
+        on c.age_band = b.band and c.gender = g.gender
+),
+
 event_counts as (
     select
         count(*) as events,
@@ -98,8 +142,10 @@ final as (
         pc.other as other,
         pc.undisclosed + h.u as undisclosed,
         pc.activation_base,
-        (select count(*) from activated) as activated
-    from people_counts as pc, headcount_totals as h, trainers as t, event_counts as ec
+        (select count(*) from activated) as activated,
+        ac.age
+    from people_counts as pc, headcount_totals as h, trainers as t, event_counts as ec,
+        age_counts as ac
 )
 
 select * from final

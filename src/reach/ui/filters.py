@@ -32,6 +32,18 @@ def _reset() -> None:
     st.query_params.clear()
 
 
+WIDGET_KEYS = ("f_programs", "f_countries", "f_event_types", "f_dates", "d_year", "d_program",
+               "d_country", "d_type")  # fmt: skip
+
+
+def keep() -> None:
+    """Keep the filters' choices through a run that does not draw them (a page they do not
+    act on): Streamlit forgets a widget's value after a run without the widget."""
+    for key in WIDGET_KEYS:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
 def _from_url(opts: dict[str, Any]) -> None:
     """Seed the widgets from the URL once per session, so a shared link shows its view."""
     if st.session_state.get("_seeded"):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -13,6 +15,60 @@ from ..metrics import Filters, Summary
 from . import labels, session
 from .auth import Viewer, audit
 
+# Page CSS, injected once per run by the router (reach.ui.router.route).
+# - A phone (narrower than Streamlit's 640 px breakpoint): tiles two to a row, smaller, and
+#   less room above the title, so the first chart is on the first screen.
+# - Print (A4): no sidebar, header, toolbar or buttons; the page flows onto as many sheets as
+#   it needs (Streamlit scrolls inside a fixed-height box on screen, which would print only
+#   the first screen); charts and tiles are not split across sheets. Charts keep the width
+#   they were drawn at on screen, so the page is printed at 60%: a dashboard drawn on a
+#   screen up to about 1,250 px wide fits the sheet's width.
+STYLE = """<style>
+@media (max-width: 640px) {
+  [data-testid="stMainBlockContainer"] { padding-top: 3.5rem !important; }
+  [data-testid="stMain"] h1 { font-size: 1.9rem !important; padding-top: 0.5rem !important; }
+  div[class*="st-key-tiles"] [data-testid="stHorizontalBlock"] {
+    flex-wrap: wrap !important; gap: 0.5rem !important;
+  }
+  div[class*="st-key-tiles"] [data-testid="stColumn"] {
+    flex: 1 1 calc(50% - 0.25rem) !important; width: calc(50% - 0.25rem) !important;
+    min-width: calc(50% - 0.25rem) !important; max-width: calc(50% - 0.25rem) !important;
+  }
+  div[class*="st-key-tiles"] [data-testid="stVerticalBlock"] { gap: 0.5rem !important; }
+  div[class*="st-key-tiles"] [data-testid="stMetric"] { padding: 0.35rem 0.6rem !important; }
+  div[class*="st-key-tiles"] [data-testid="stMetricValue"] {
+    font-size: 1.4rem !important; line-height: 1.3 !important;
+  }
+  div[class*="st-key-tiles"] [data-testid="stMetricLabel"] { min-height: 0 !important; }
+  div[class*="st-key-tiles"] [data-testid="stMetricLabel"] * {
+    white-space: normal !important; overflow: visible !important; font-size: 0.8rem !important;
+  }
+  div[class*="st-key-tiles"] [data-testid="stMetricDelta"] { font-size: 0.75rem !important; }
+}
+@media print {
+  @page { size: A4; margin: 12mm; }
+  html { zoom: 0.6; }
+  [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+  [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
+  [data-testid="stDownloadButton"], [data-testid="stButton"], [data-testid="stElementToolbar"],
+  [data-testid="stSkipLink"], .modebar-container { display: none !important; }
+  [data-testid="stApp"], [data-testid="stAppViewContainer"], [data-testid="stMain"] {
+    position: static !important; overflow: visible !important; height: auto !important;
+  }
+  [data-testid="stMainBlockContainer"] {
+    padding: 0 !important; max-width: none !important;
+  }
+  [data-testid="stPlotlyChart"], [data-testid="stMetric"], [data-testid="stHorizontalBlock"],
+  [data-testid="stAlert"] { break-inside: avoid; }
+  h1, h2, h3 { break-after: avoid; }
+}
+</style>"""
+
+
+def style() -> None:
+    """The page CSS (phone and print): once per run, before the page draws."""
+    st.html(STYLE)
+
 
 def scope_label(filters: Filters) -> str:
     """'all events' or a short description of the filters, for chart titles."""
@@ -20,12 +76,23 @@ def scope_label(filters: Filters) -> str:
     if filters.programs:
         parts.append(", ".join(filters.programs))
     if filters.countries:
-        parts.append(", ".join(filters.countries))
+        parts.append(", ".join(labels.country(c) for c in filters.countries))
     if filters.event_types:
         parts.append(", ".join(labels.event_type(t) for t in filters.event_types))
     if filters.date_from or filters.date_to:
         parts.append(f"{filters.date_from or '…'} to {filters.date_to or '…'}")
     return "; ".join(parts) or "all events"
+
+
+def donor_scope_label(f: DonorFilters) -> str:
+    """'all events' or the donor's choices, in words, for chart titles."""
+    parts = [
+        f.program,
+        labels.country(f.country) if f.country else None,
+        labels.event_type(f.event_type) if f.event_type else None,
+        f.year,
+    ]
+    return "; ".join(p for p in parts if p) or "all events"
 
 
 def chart(fig: go.Figure, data: pd.DataFrame, name: str) -> None:
@@ -65,7 +132,7 @@ def donor_page_start(title: str):
     from ..donor import DonorSummary
 
     f: DonorFilters = st.session_state["filters"]
-    scope = f.describe()
+    scope = donor_scope_label(f)
     st.title(title)
     st.caption(f"Scope: {labels.text(scope)} · counts of people rounded to 5, 0–7 shown as <8")
     summary: DonorSummary = session.donor_metric("summary", f, viewer().programs)
@@ -76,10 +143,61 @@ def donor_page_start(title: str):
 
 
 def rate(value: float | None, pct: bool = False) -> str:
-    """A rate for a tile: '58.8%' or '3.33×', or '–' when it is undefined."""
+    """A rate for a tile: '58.8%' or '3.33×', or '—' when it is undefined."""
     if value is None:
-        return "–"
+        return labels.BLANK
     return f"{value:.1%}" if pct else f"{value:.2f}×"
+
+
+def change(new: float | None, old: float | None, pct: bool = False) -> str | None:
+    """The change of a tile against the previous period: '+12', '−3', '+1.5 pp', '0'
+    (None when either side is undefined)."""
+    if new is None or old is None:
+        return None
+    diff = (new - old) * 100 if pct else new - old
+    if round(diff, 1) == 0:
+        return "0"  # Streamlit draws the string "0" grey, with no arrow
+    # An ASCII "-": Streamlit reads it to draw the arrow down and the change red.
+    return f"{diff:+.1f} pp" if pct else f"{diff:+,}"
+
+
+def comparison_note(before: Filters | None, first: dt.date | None) -> str:
+    """The line under the tiles: which period the changes compare with, and whether that
+    period starts (or lies wholly) before the first event in the data."""
+    if before is None or before.date_from is None or before.date_to is None:
+        return "Narrow the dates in the sidebar to compare with the previous period."
+    period = f"{before.date_from} to {before.date_to}"
+    if first is not None and before.date_to < first:
+        return (
+            f"No changes shown: the previous period of equal length, {period}, is before the "
+            f"first event in the data ({first})."
+        )
+    text = f"Changes compare with {period}, the previous period of equal length."
+    if first is not None and before.date_from < first:
+        days = (first - before.date_from).days
+        text += (
+            f" It starts {labels.count(days, 'day')} before the first event in the data "
+            f"({first}), so it holds fewer events than a full period would."
+        )
+    return text
+
+
+Tile = tuple[str, str, str | None, str | None]  # label, value, change (or None), help
+
+
+def tiles(items: list[Tile], per_row: int = 4, key: str = "tiles") -> None:
+    """Metric tiles, `per_row` to a row; on a phone two to a row (see STYLE)."""
+    with st.container(key=key):
+        for start in range(0, len(items), per_row):
+            row = items[start : start + per_row]
+            for col, tile in zip(st.columns(per_row), row, strict=False):
+                label, value, delta, help_text = tile
+                zero = delta == "0"  # grey, with no arrow: nothing changed
+                col.metric(
+                    label, value, delta, help=help_text, border=True,
+                    delta_color="off" if zero else "normal",
+                    delta_arrow="off" if zero else "auto",
+                )  # fmt: skip
 
 
 def published(value: int | None) -> str:
@@ -90,7 +208,7 @@ def published(value: int | None) -> str:
 def published_rate(value: float | None, pct: bool = False) -> str:
     """A published share as a whole percentage, a ratio with one decimal, or '—'."""
     if value is None:
-        return "—"
+        return labels.BLANK
     return f"{value:.0%}" if pct else f"{value:.1f}×"
 
 
@@ -121,6 +239,29 @@ EVENT_COLUMNS = {
 }
 
 
+# Columns holding codes, and the kind of code, for tables shown on a page.
+CODE_COLUMNS = {"event_type": "event_type", "country_code": "country", "role": "role",
+                "gender": "gender"}  # fmt: skip
+
+
+def labelled(data: pd.DataFrame) -> pd.DataFrame:
+    """A table's codes in words for the page ('step_down' → 'Step-down', 'KGZ' →
+    'Kyrgyzstan'); the download keeps the codes."""
+    out = data.copy()
+    for column, kind in CODE_COLUMNS.items():
+        if column in out.columns:
+            out[column] = [labels.label(kind, v) for v in out[column]]
+    return out
+
+
+def table(data: pd.DataFrame, column_config: dict | None = None) -> None:
+    """A table on the page: codes in words, blanks as '—'."""
+    st.dataframe(
+        labelled(data), hide_index=True, width="stretch", column_config=column_config,
+        placeholder=labels.BLANK,
+    )  # fmt: skip
+
+
 def empty_state(scope: str) -> None:
     """A friendly note when the filters match nothing."""
     st.info(
@@ -145,9 +286,6 @@ def donor_chart(fig: go.Figure, data: pd.DataFrame, name: str, people: tuple[str
     download(disclosure.frame_text(data, people), name)
 
 
-def donor_tiles(tiles: list[tuple[str, str, str]], per_row: int = 4) -> None:
+def donor_tiles(items: list[tuple[str, str, str]], per_row: int = 4) -> None:
     """Tiles of published numbers (label, value, help), `per_row` to a row."""
-    for start in range(0, len(tiles), per_row):
-        row = tiles[start : start + per_row]
-        for col, (label, value, help_text) in zip(st.columns(per_row), row, strict=False):
-            col.metric(label, value, help=help_text, border=True)
+    tiles([(label, value, None, help_text) for label, value, help_text in items], per_row)

@@ -8,7 +8,7 @@ import duckdb
 import streamlit as st
 
 from .. import problems, store
-from . import auth, filters
+from . import auth, filters, frames
 from .auth import Viewer
 
 DEFAULT = "overview"
@@ -19,14 +19,15 @@ PAGES: dict[str, tuple[str, str | None, str, str]] = {
     "overview": ("pages/overview.py", "pages/donor_overview.py", "Overview", "donor"),
     "reach": ("pages/reach.py", "pages/donor_reach.py", "Reach", "donor"),
     "cascade": ("pages/cascade.py", "pages/donor_cascade.py", "Cascade", "donor"),
-    "gender": ("pages/gender.py", "pages/donor_gender.py", "Gender balance", "donor"),
+    "gender": ("pages/gender.py", "pages/donor_gender.py", "Gender and age", "donor"),
+    "targets": ("pages/targets.py", "pages/donor_targets.py", "Targets", "donor"),
     "data": ("pages/data.py", None, "Data", "analyst"),
     "accounts": ("pages/accounts.py", None, "Accounts", "admin"),
     "audit": ("pages/audit.py", None, "Audit log", "admin"),
     "methodology": ("pages/methodology.py", "pages/methodology.py", "Methodology", "donor"),
 }
 # Pages that read the sidebar's filters.
-FILTERED = ("overview", "reach", "cascade", "gender")
+FILTERED = ("overview", "reach", "cascade", "gender", "targets")
 
 
 def allowed(viewer: Viewer) -> list[str]:
@@ -75,10 +76,9 @@ def _account_box(viewer: Viewer) -> None:
 def _banners(viewer: Viewer, path: str) -> None:
     if viewer.open_mode:
         st.warning(
-            "Reach is in **open mode**: there are no accounts yet, so anyone on this computer "
-            "acts as an analyst, and other computers see nothing. Create the first "
-            "administrator with `python -m reach accounts add NAME --role admin`; from then "
-            "on everyone signs in."
+            "Reach is in **open mode** (no accounts yet): anyone on this computer is an "
+            "analyst; other computers see nothing. Create the first administrator with "
+            "`python -m reach accounts add NAME --role admin`; then everyone signs in."
         )
     if not viewer.is_donor and path in (*FILTERED, "data"):
         st.caption(
@@ -104,6 +104,10 @@ def sidebar(viewer: Viewer, page: st.Page) -> None:
         st.session_state["filters"] = (
             filters.donor(viewer) if viewer.is_donor else filters.organisation(viewer)
         )
+    else:
+        # No filters here (they would act on nothing), but the choices wait for the next
+        # page that has them.
+        filters.keep()
     _account_box(viewer)
     _banners(viewer, path)
 
@@ -136,6 +140,7 @@ def route() -> None:
             signed_out()  # the sign-in page under every address; nothing else is served
             return
         page = navigation(viewer)
+        frames.style()
         sidebar(viewer, page)
         if st.session_state.get("stale"):
             st.info(

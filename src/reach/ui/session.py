@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import pandas as pd
 import streamlit as st
 
-from .. import donor, extract, history, mapping, metrics, review, store, upload
+from .. import donor, extract, history, mapping, metrics, review, store, targets, upload
 from ..export import contract_files
 from ..extract import DonorFilters
 from ..metrics import Filters
@@ -120,6 +122,40 @@ def _published_metric(
 def donor_metric(name: str, f: DonorFilters, scope: tuple[str, ...] = (), **kwargs: Any) -> Any:
     """A published number or table (donor audience) for the donor filters within `scope`."""
     return _published_metric(name, stamp(), f, scope, **kwargs)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _progress(
+    version: Version, programs: tuple[str, ...], first: Any, last: Any, today: dt.date
+) -> pd.DataFrame:
+    return _on(False, version, targets.progress, programs, today, first, last)
+
+
+def progress(filters: Filters, scope: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Targets against actuals (exact) for the programs and dates of the filters."""
+    organisation_only()
+    f = metrics.within(filters, scope)
+    return _progress(stamp(), f.programs, f.date_from, f.date_to, dt.date.today())
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _donor_progress(
+    version: Version, programs: tuple[str, ...], first: Any, last: Any, today: dt.date
+) -> pd.DataFrame:
+    return _on(
+        True, version, targets.published_progress, extract.SCHEMA, programs, today, first, last
+    )
+
+
+def donor_progress(f: DonorFilters, scope: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Targets against published actuals for a donor's choice, within the account's programs."""
+    if f.program:
+        programs = (f.program,) if not scope or f.program in scope else (metrics.NO_PROGRAM,)
+    else:
+        programs = tuple(sorted(scope))
+    first = dt.date(int(f.year), 1, 1) if f.year else None
+    last = dt.date(int(f.year), 12, 31) if f.year else None
+    return _donor_progress(stamp(), programs, first, last, dt.date.today())
 
 
 def _saved_mappings(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, dict[str, str]]]:

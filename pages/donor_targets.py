@@ -1,0 +1,11 @@
+"""Targets for donors: targets against published actuals (disclosure rule applied)."""
+
+from reach.ui import frames, session, targets_view
+from reach.ui.router import guard
+
+guard(__file__)
+
+f, scope, _ = frames.donor_page_start("Targets")
+progress = session.donor_progress(f, frames.viewer().programs)
+targets_view.tiles(progress)
+targets_view.draw(progress, scope, donor=True)

@@ -1,0 +1,100 @@
+"""`python -m reach progress`: targets against actuals, as the Targets page shows them."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from . import disclosure, extract, store, targets
+
+EXIT_OK, EXIT_ERRORS = 0, 1
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date in YYYY-MM-DD form") from exc
+
+
+def add_parser(sub: argparse._SubParsersAction, db_help: str) -> None:
+    """Add `progress` to the command line."""
+    p = sub.add_parser("progress", help="targets against actuals, with on-track status")
+    p.add_argument("--db", type=Path, help=db_help)
+    p.add_argument("--program", action="append", default=[], metavar="NAME")
+    p.add_argument("--year", type=int, metavar="YYYY", help="targets whose period overlaps it")
+    p.add_argument("--from", type=_date, dest="date_from", metavar="YYYY-MM-DD")
+    p.add_argument("--to", type=_date, dest="date_to", metavar="YYYY-MM-DD")
+    p.add_argument("--audience", choices=("organisation", "donor"), default="organisation")
+    p.add_argument("--today", type=_date, metavar="YYYY-MM-DD",
+                   help="work out the status as on this day (default: today)")  # fmt: skip
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+
+def _rows(frame: pd.DataFrame, donor: bool) -> list[dict]:
+    out = []
+    for t in frame.itertuples(index=False):
+        actual = None if pd.isna(t.actual) else int(t.actual)
+        share = None if t.achieved_share is None or pd.isna(t.achieved_share) else t.achieved_share
+        out.append(
+            {
+                "program": t.program, "indicator": t.indicator, "period": t.period,
+                "gender": t.gender or None, "age_band": t.age_band or None,
+                "country_code": t.country_code or None, "target": int(t.target),
+                "actual": disclosure.json_value(actual) if donor else actual,
+                "achieved_share": None if share is None else round(float(share), 4),
+                "expected_share": round(float(t.elapsed), 4), "status": t.status,
+            }
+        )  # fmt: skip
+    return out
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print every target in scope with its actual, share achieved and status."""
+    path = args.db or store.default_path()
+    date_from, date_to = args.date_from, args.date_to
+    if args.year:
+        if date_from or date_to:
+            print("ERROR   give --year, or --from/--to, not both", file=sys.stderr)
+            return EXIT_ERRORS
+        date_from, date_to = dt.date(args.year, 1, 1), dt.date(args.year, 12, 31)
+    donor = args.audience == "donor"
+    programs = tuple(args.program)
+    today = args.today or dt.date.today()
+    if donor:
+        con = store.published_snapshot(path)
+        try:
+            frame = targets.published_progress(
+                con, extract.SCHEMA, programs, today, date_from, date_to
+            )
+        finally:
+            con.close()
+    else:
+        store.ensure(path)
+        with store.connect(path, read_only=True) as con:
+            frame = targets.progress(con, programs, today, date_from, date_to)
+    rows = _rows(frame, donor)
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False))
+        return EXIT_OK
+    if not rows:
+        print("No targets in this scope. Load a targets.csv (see README, The data contract).")
+        return EXIT_OK
+    note = " (counts of people rounded to 5; 0 to 7 show as <8)" if donor else ""
+    print(f"Targets as on {today.isoformat()}{note}:")
+    for r in rows:
+        split = ", ".join(str(v) for v in (r["gender"], r["age_band"], r["country_code"]) if v)
+        share = "–" if r["achieved_share"] is None else f"{r['achieved_share']:.0%}"
+        actual = r["actual"] if isinstance(r["actual"], str) else f"{r['actual']:,}"
+        print(
+            f"  {r['program']} · {r['indicator']} · {r['period']}"
+            + (f" · {split}" if split else "")
+            + f": {actual} of {r['target']:,} ({share}; {r['expected_share']:.0%} expected by "
+            f"now) — {r['status']}"
+        )
+    return EXIT_OK

@@ -1,0 +1,96 @@
+"""What the Targets page, its donor twin and the Overview share: the table, chart and tiles."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from .. import charts_targets, disclosure, targets
+from . import frames, labels
+
+INDICATOR_NAMES = {
+    "people_reached": "People reached",
+    "direct_reach": "Direct reach",
+    "cascade_reach": "Cascade reach",
+    "trainers": "Trainers",
+    "step_down_events": "Step-down events",
+    "events": "Events",
+    "female_reached": "Women reached",
+}
+HOW = (
+    "**On track**: the actual is at least the target pro-rated by the share of the period gone "
+    f"by; **behind** from {targets.BEHIND:.0%} of that, **off track** below. **Achieved** once "
+    "the target is reached; **missed** when the period ended short of it."
+)
+
+
+def _split(row: pd.Series) -> str:
+    parts = [
+        labels.text(row["gender"]) if row["gender"] else "",
+        f"age {row['age_band']}" if row["age_band"] else "",
+        labels.country(row["country_code"]) if row["country_code"] else "",
+    ]
+    return ", ".join(p for p in parts if p)
+
+
+def described(df: pd.DataFrame, donor: bool) -> pd.DataFrame:
+    """The progress rows with readable labels and texts (published counts for donors)."""
+    out = df.copy()
+    out["indicator_name"] = [INDICATOR_NAMES.get(i, i) for i in out["indicator"]]
+    out["split"] = [_split(r) for _, r in out.iterrows()]
+    out["label"] = [
+        f"{r.program} · {r.indicator_name} · {r.period}" + (f" · {r.split}" if r.split else "")
+        for r in out.itertuples()
+    ]
+    if donor:
+        out["actual_text"] = [
+            disclosure.text(None if pd.isna(a) else int(a)) for a in out["actual"]
+        ]
+    else:
+        out["actual_text"] = [f"{int(a):,}" for a in out["actual"]]
+    return out
+
+
+def tiles(df: pd.DataFrame) -> None:
+    """How many targets have each status."""
+    counts = df["status"].value_counts()
+    shown = [s for s in targets.STATUSES if counts.get(s)]
+    for col, status in zip(st.columns(max(len(shown), 1)), shown, strict=False):
+        col.metric(status.capitalize(), f"{int(counts[status]):,}", border=True)
+
+
+def table(df: pd.DataFrame) -> pd.DataFrame:
+    """The table shown and downloaded: one row per target."""
+    return pd.DataFrame(
+        {
+            "program": df["program"],
+            "indicator": df["indicator_name"],
+            "period": df["period"],
+            "for": [s or "—" for s in df["split"]],
+            "target": df["target"],
+            "actual": df["actual_text"],
+            "achieved": [
+                frames.rate(None if pd.isna(v) else float(v), pct=True)
+                for v in df["achieved_share"]
+            ],
+            "expected by now": [f"{e:.0%}" for e in df["elapsed"]],
+            "status": df["status"],
+        }
+    )
+
+
+def draw(df: pd.DataFrame, scope: str, donor: bool, name: str = "targets") -> None:
+    """Chart and table of targets against actuals (or a note when there are none)."""
+    if df.empty:
+        st.info(
+            "No targets for this scope. An analyst can load a targets file (targets.csv) on "
+            "the Data page: program, indicator, period, target."
+        )
+        return
+    shown = described(df, donor)
+    fig = charts_targets.progress_bars(shown, f"Targets: share achieved — {scope}")
+    st.plotly_chart(fig, width="stretch", config={"displaylogo": False})
+    st.caption(HOW)
+    out = table(shown)
+    st.dataframe(out, hide_index=True, width="stretch")
+    frames.download(out, name, "Download targets table (CSV)")
