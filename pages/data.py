@@ -186,6 +186,11 @@ elif uploads:
         cols[3].metric(
             "Participant rows replaced", f"{c['participant_rows_removed']:,}", border=True
         )
+        if c.get("targets_loaded"):
+            st.caption(
+                f"Targets: {c['targets_loaded']:,} loaded; they replace the stored targets of "
+                "the programs the file lists."
+            )
         if report.linking:
             st.markdown("**People in named lists**")
             st.dataframe(

@@ -370,19 +370,30 @@ def test_every_donor_cells_ages_are_the_exact_ages_of_its_scope_published(data, 
 # --- charts and pages ----------------------------------------------------------------------
 
 
-def test_the_pyramid_puts_women_left_men_right_and_the_rest_beside(con):
+def test_the_pyramid_puts_women_left_men_right_the_rest_beside_and_writes_unknown(con):
     fig = charts_age.age_pyramid(metrics.age_pyramid(con), "Ages")
     traces = {t.name: t for t in fig.data}
-    assert list(traces) == ["female", "male", "other", "undisclosed"]
-    assert list(traces["female"].y) == ["unknown", *BANDS[:-1]]  # youngest at the bottom
-    assert max(traces["female"].x) <= 0 <= min(traces["male"].x)
-    assert traces["other"].xaxis == "x2" and traces["undisclosed"].xaxis == "x2"
+    assert list(traces) == ["Female", "Male", "Other", "Undisclosed"]
+    assert list(traces["Female"].y) == BANDS[:-1]  # youngest first: at the bottom
+    assert max(traces["Female"].x) <= 0 <= min(traces["Male"].x)
+    assert traces["Other"].xaxis == "x2" and traces["Undisclosed"].xaxis == "x2"
+    # One person is as long in both panels.
+    (left, right), (w1, w2) = fig.layout.xaxis.range, (fig.layout.xaxis.domain,
+                                                       fig.layout.xaxis2.domain)  # fmt: skip
+    per_person = [(w1[1] - w1[0]) / (right - left), (w2[1] - w2[0]) / fig.layout.xaxis2.range[1]]
+    assert per_person[0] == pytest.approx(per_person[1], rel=0.02)
+    # e (other), g (undisclosed) and E3's headcount (5 f, 4 m, 3 undisclosed) have no age.
+    note = fig.layout.annotations[0].text
+    assert note == "Unknown age, not drawn:<br>5 female · 4 male · 1 other · 4 undisclosed"
 
 
 def test_a_published_pyramid_says_less_than_eight_and_draws_no_bar(con):
     fig = charts_age.age_pyramid(donor.age_pyramid(con, DonorFilters()), "Ages", published=True)
-    female = next(t for t in fig.data if t.name == "female")
+    female = next(t for t in fig.data if t.name == "Female")
     assert set(female.customdata) == {"<8"} and set(female.x) == {0}
+    # Written as entities, so plotly shows "<8" rather than reading a tag.
+    assert fig.layout.annotations[0].text.endswith("&lt;8 female · &lt;8 male · &lt;8 other · "
+                                                   "&lt;8 undisclosed")  # fmt: skip
 
 
 @pytest.fixture

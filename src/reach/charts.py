@@ -86,10 +86,11 @@ def _style(fig: go.Figure, title: str) -> go.Figure:
         title={
             "text": title_lines(title),
             "font": {"size": 15},
-            "y": 0.985,
+            "y": 1,
             "yanchor": "top",
             "yref": "container",
-        },  # fmt: skip
+            "pad": {"t": 16},
+        },
         margin={"l": 10, "r": 10, "t": 80, "b": 10},
         legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "title": None},
         hoverlabel={"namelength": -1},
@@ -571,6 +572,7 @@ def _flow(levels: pd.DataFrame, value: str, shown: list[str], hover: list[str], 
     fig.add_trace(
         go.Bar(
             x=layout["level"], y=layout["value"], base=layout["y0"], width=w, name="nodes",
+            ids=[f"{p} · {lv}" for p, lv in zip(layout["program"], layout["level"], strict=True)],
             marker={"color": FLOW_NODE, "line": {"color": FLOW_NODE, "width": 1}},
             customdata=layout["hover"], hovertemplate="%{customdata}<extra></extra>",
             showlegend=False,
@@ -617,11 +619,11 @@ def cascade_sankey(levels: pd.DataFrame, title: str) -> go.Figure:
     node as tall as its people, joined level to level; programs without cascades too."""
     hover = []
     for row in levels.itertuples(index=False):
+        reached = "reached directly" if row.level == 0 else "reached at this level"
         lines = [
             f"<b>{plain(row.program)}</b> · {level_name(row.level)}",
-            labels.count(row.people, "person", "people")
-            + " in "
-            + labels.count(row.events, "event"),
+            f"{labels.count(row.people, 'person', 'people')} {reached}, "
+            f"in {labels.count(row.events, 'event')}",
         ]
         if row.headcount_people:
             lines.append(f"{row.headcount_people:,} of them from reported headcounts")

@@ -8,6 +8,7 @@ draws no bar and says "<8" in its hover, as every donor chart does (reach.charts
 from __future__ import annotations
 
 import math
+import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -16,6 +17,7 @@ from plotly.subplots import make_subplots
 
 from . import ages, disclosure
 from .charts import GENDER_COLORS, PERIOD_FORMATS, _style, plain
+from .ui import labels  # no Streamlit in it: how codes are worded
 
 # Ages are ordered, so their colours run along one colour-blind-safe scale (viridis, short
 # of its pale yellow end, which fades on white); unknown is the grey undisclosed has.
@@ -32,6 +34,36 @@ BAND_COLORS = {
     ages.BANDS.unknown: GENDER_COLORS["undisclosed"],
 }  # fmt: skip
 BAND_ORDER = list(BAND_COLORS)
+# Nine bands: narrow legend entries across the whole width keep the legend to one row on a
+# screen and three on a phone, and the top margin leaves room for those under a title of two.
+BAND_LEGEND = {
+    "legend": {"entrywidth": 50, "entrywidthmode": "pixels"},
+    "margin": {"t": 135},
+}
+GROUP_CHARS = 48  # a group name longer than this goes on two lines
+ROW_PX = 54  # the height of one group's row in a horizontal chart
+
+
+def _wrapped(name: str) -> str:
+    """A group name as plain text, in lines of at most GROUP_CHARS."""
+    return "<br>".join(plain(line) for line in textwrap.wrap(str(name), GROUP_CHARS) or [""])
+
+
+def _names_above_bars(fig: go.Figure, groups: list[str]) -> go.Figure:
+    """Write each group's name above its bar instead of beside it: on a phone a column of
+    names would leave the bars (and the legend, which spans the plot) no room."""
+    fig.update_yaxes(
+        type="category", categoryorder="array", categoryarray=groups[::-1], showticklabels=False
+    )
+    for group in groups:
+        fig.add_annotation(
+            text=group, x=0, xref="paper", xanchor="left", y=group, yanchor="bottom",
+            yshift=ROW_PX * 0.25, showarrow=False, align="left", font={"size": 12},
+        )  # fmt: skip
+    fig.update_layout(bargap=0.5, height=max(260, 190 + ROW_PX * len(groups)))
+    return fig
+
+
 # The pyramid's two sides; people of other and undisclosed gender get a panel of their own
 # beside it (never dropped).
 SIDES = ("female", "male")
@@ -59,42 +91,53 @@ def _nice_step(top: float) -> float:
 
 def age_pyramid(df: pd.DataFrame, title: str, published: bool = False) -> go.Figure:
     """People by age band and gender: women to the left, men to the right, youngest at the
-    bottom (unknown below a line); other and undisclosed in a panel beside it."""
-    fig = make_subplots(
-        rows=1, cols=2, shared_yaxes=True, column_widths=[0.74, 0.26], horizontal_spacing=0.03,
-        subplot_titles=("Female ◀ ▶ Male", "Other, undisclosed"),
-    )  # fmt: skip
-    # Youngest at the bottom, as a population pyramid reads; unknown (no age) below them.
-    order = [ages.BANDS.unknown, *_KNOWN]
+    bottom; other and undisclosed in a panel beside it on the same scale. People of unknown
+    age are not drawn (they would dwarf the bands) but written under the chart."""
     data = df.set_index(["band", "gender"])["people"]
-    top = 0.0
+    known = list(_KNOWN)
+    counts = {g: data.xs(g, level="gender").reindex(known) for g in (*SIDES, *BESIDE)}
+    half = max(float(_lengths(counts[g]).max()) for g in SIDES)
+    step = _nice_step(half)
+    half = max(math.ceil(half / step), 1) * step
+    beside = float(sum(_lengths(counts[g]) for g in BESIDE).max())
+    # One person is as long in both panels: the side panel's width follows its own range
+    # (at least a third of one side, so it stays readable on a phone).
+    side = max(beside * 1.05, half / 3)
+    fig = make_subplots(
+        rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.06,
+        column_widths=[2 * half / (2 * half + side), side / (2 * half + side)],
+    )  # fmt: skip
     for gender in (*SIDES, *BESIDE):
-        values = data.xs(gender, level="gender").reindex(order)
-        lengths = _lengths(values)
-        top = max(top, float(lengths.max())) if gender in SIDES else top
+        lengths = _lengths(counts[gender])
         fig.add_bar(
-            name=gender, y=order, x=-lengths if gender == "female" else lengths,
+            name=labels.gender(gender), y=known, x=-lengths if gender == "female" else lengths,
             orientation="h", marker_color=GENDER_COLORS[gender],
-            customdata=_labels(values, published), legendgroup=gender,
-            hovertemplate="Age %{y}<br>" + gender + ": %{customdata} people<extra></extra>",
+            customdata=_labels(counts[gender], published),
+            hovertemplate="Age %{y}<br>" + labels.gender(gender)
+            + ": %{customdata} people<extra></extra>",
             row=1, col=1 if gender in SIDES else 2,
         )  # fmt: skip
-    step = _nice_step(top)
-    ticks = [i * step for i in range(-math.ceil(top / step), math.ceil(top / step) + 1)]
+    # The ends stay unlabelled: on a phone their labels would run into the side panel's.
+    ticks = [i * step for i in range(1 - round(half / step), round(half / step))]
     fig.update_xaxes(
-        tickvals=ticks, ticktext=[f"{abs(t):,.0f}" for t in ticks], zeroline=True,
-        range=[-(ticks[-1] or 1) * 1.04, (ticks[-1] or 1) * 1.04], title="People",
-        row=1, col=1,
+        tickvals=ticks, ticktext=[f"{abs(t):,.0f}" for t in ticks], range=[-half, half],
+        title="◀ Female · people · Male ▶", row=1, col=1,
     )  # fmt: skip
-    fig.update_xaxes(title="People", rangemode="tozero", row=1, col=2)
-    fig.update_yaxes(type="category", categoryorder="array", categoryarray=order)
-    fig.update_layout(barmode="relative", height=460, bargap=0.12)
-    # A line between unknown and the youngest band: unknown is no age.
-    fig.add_hline(y=0.5, line={"color": "#bbbbbb", "width": 1, "dash": "dot"})
+    fig.update_xaxes(range=[0, side], dtick=step, title="Other,<br>undisclosed", row=1, col=2)
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=known)
+    unknown = data.xs(ages.BANDS.unknown, level="band").reindex(list((*SIDES, *BESIDE)))
+    written = _labels(unknown, published)
+    note = " · ".join(
+        plain(f"{n} {labels.gender(g).lower()}")
+        for g, n in zip(unknown.index, written, strict=True)
+    )
+    fig.add_annotation(
+        text=f"Unknown age, not drawn:<br>{note}", showarrow=False, xref="paper", yref="paper",
+        x=0, xanchor="left", y=-0.22, yanchor="top", align="left", font={"size": 12},
+    )  # fmt: skip
+    fig.update_layout(barmode="relative", height=440, bargap=0.15, legend_traceorder="normal")
     fig = _style(fig, title)
-    fig.update_layout(margin={"t": 110})  # room for the legend above the panel titles
-    if published:
-        fig.update_xaxes(title="People (rounded; no bar: <8)")
+    fig.update_layout(margin={"b": 105})  # room for the note on unknown ages
     return fig
 
 
@@ -108,14 +151,14 @@ def age_periods(df: pd.DataFrame, title: str, grain: str) -> go.Figure:
             hovertemplate=f"%{{x|{PERIOD_FORMATS[grain]}}}<br>Age {band}: %{{y:,}} people"
             "<extra></extra>",
         )  # fmt: skip
-    fig.update_layout(barmode="stack", yaxis_title="People", legend_traceorder="normal")
-    return _style(fig, title)
+    fig.update_layout(barmode="stack", yaxis_title="People", legend_traceorder="normal", height=460)
+    return _style(fig, title).update_layout(**BAND_LEGEND)
 
 
 def age_shares(df: pd.DataFrame, title: str) -> go.Figure:
     """Exact people reached per group (program), as shares of each age band, stacked."""
     data = df.copy()
-    data["group"] = data["group"].map(plain)
+    data["group"] = data["group"].map(_wrapped)
     totals = data.groupby("group")["people"].transform("sum")
     data["share"] = data["people"] / totals.where(totals > 0)
     groups = list(dict.fromkeys(data["group"]))
@@ -130,10 +173,9 @@ def age_shares(df: pd.DataFrame, title: str) -> go.Figure:
             hovertemplate="%{y}<br>Age " + band + ": %{customdata[0]} people"
             " (%{customdata[1]:.1%})<extra></extra>",
         )  # fmt: skip
-    fig.update_layout(barmode="stack", height=max(240, 110 + 36 * len(groups)))
+    fig.update_layout(barmode="stack", legend_traceorder="normal")
     fig.update_xaxes(tickformat=".0%", range=[0, 1], title="Share of people")
-    fig.update_yaxes(type="category", categoryorder="array", categoryarray=groups[::-1])
-    return _style(fig, title)
+    return _style(_names_above_bars(fig, groups), title).update_layout(**BAND_LEGEND)
 
 
 def published_age_stack(
@@ -142,7 +184,7 @@ def published_age_stack(
     """Published people per group (periods, or programs if horizontal), stacked by age band;
     a suppressed count draws no bar and says '<8' in its hover."""
     data = df.copy()
-    data["group"] = data["group"].map(plain)
+    data["group"] = data["group"].map(_wrapped if horizontal else plain)
     groups = list(dict.fromkeys(data["group"]))
     fig = go.Figure()
     for band in BAND_ORDER:
@@ -155,11 +197,11 @@ def published_age_stack(
             hovertemplate=("%{y}" if horizontal else "%{x}") + "<br>Age " + band
             + ": %{customdata} people<extra></extra>", **axis,
         )  # fmt: skip
-    fig.update_layout(barmode="stack")
+    fig.update_layout(barmode="stack", legend_traceorder="normal")
     if horizontal:
-        fig.update_layout(height=max(260, 110 + 40 * len(groups)), xaxis_title=name)
-        fig.update_yaxes(type="category", categoryorder="array", categoryarray=groups[::-1])
+        fig.update_layout(xaxis_title=name)
+        _names_above_bars(fig, groups)
     else:
-        fig.update_layout(yaxis_title=name)
+        fig.update_layout(yaxis_title=name, height=460)
         fig.update_xaxes(type="category")
-    return _style(fig, title)
+    return _style(fig, title).update_layout(**BAND_LEGEND)

@@ -19,47 +19,64 @@ SHOWN_MAX = 1.5  # bars stop at 150%; the label still says the true share
 
 
 def progress_bars(df: pd.DataFrame, title: str) -> go.Figure:
-    """One horizontal bar per target: share achieved, a tick at the share expected by now.
+    """One bar per target: share achieved, coloured and labelled by status, with a tick where
+    a period in progress should be by now. Each target's words sit above its bar, not on an
+    axis, so the bars keep the full width on a phone.
 
-    df: label, achieved_share (None when not published), elapsed, status, actual_text,
-    target (one row per target, in the order to draw from the top).
+    df: program, what (indicator, period and split in words), label (both, for hover),
+    achieved_share (None when not published), elapsed, status, actual_text, target (one row
+    per target, in the order to draw from the top).
     """
-    rows = df.iloc[::-1]  # plotly draws the first category at the bottom
-    shares = rows["achieved_share"].astype("Float64")
+    n = len(df)
+    ys = [n - 1 - i for i in range(n)]  # the first row at the top
+    shares = df["achieved_share"].astype("Float64")
     fig = go.Figure()
     fig.add_bar(
-        y=rows["label"],
+        y=ys,
         x=shares.fillna(0).clip(upper=SHOWN_MAX),
         orientation="h",
-        marker_color=[STATUS_COLOURS[s] for s in rows["status"]],
-        text=[
-            f"{s:.0%} · {status} ({a} of {t:,})" if pd.notna(s) else f"{status} ({a} of {t:,})"
-            for s, status, a, t in zip(
-                shares, rows["status"], rows["actual_text"], rows["target"], strict=True
-            )
-        ],
-        textposition="outside",
-        cliponaxis=False,
-        hovertemplate="%{y}<br>%{text}<extra></extra>",
-        name="achieved",
+        width=0.42,
+        marker_color=[STATUS_COLOURS.get(s, "#9e9e9e") for s in df["status"]],
+        customdata=df["label"],
+        hovertemplate="%{customdata}<br>%{x:.0%} of the target<extra></extra>",
+        name="share of the target reached",
     )
-    fig.add_scatter(
-        y=rows["label"],
-        x=rows["elapsed"],
-        mode="markers",
-        marker={"symbol": "line-ns", "size": 22, "line": {"width": 3, "color": "#212121"}},
-        name="expected by now (time elapsed)",
-        hovertemplate="expected by now: %{x:.0%} of the target<extra></extra>",
-    )
+    running = df["status"].isin(["on track", "behind", "off track"])
+    if running.any():
+        fig.add_scatter(
+            y=[y for y, r in zip(ys, running, strict=True) if r],
+            x=df.loc[running, "elapsed"],
+            mode="markers",
+            marker={"symbol": "line-ns", "size": 20, "line": {"width": 3, "color": "#212121"}},
+            name="due by now (share of the period gone by)",
+            hovertemplate="due by now: %{x:.0%} of the target<extra></extra>",
+        )
+    for y, program, what, share, status, actual, target in zip(
+        ys,
+        df["program"],
+        df["what"],
+        shares,
+        df["status"],
+        df["actual_text"],
+        df["target"],
+        strict=True,
+    ):
+        reached = f"{share:.0%}, " if pd.notna(share) else ""
+        fig.add_annotation(
+            x=0, y=y + 0.3, xref="x", yref="y", xanchor="left", yanchor="bottom",
+            showarrow=False, align="left", font={"size": 12, "color": "#212121"},
+            bgcolor="rgba(255,255,255,0.85)",
+            text=f"{program}<br>{what}: <b>{status}</b> ({reached}{actual} of {target:,})",
+        )  # fmt: skip
     fig.add_vline(x=1, line_dash="dot", line_color="#616161")
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}},
-        xaxis={"tickformat": ".0%", "range": [0, SHOWN_MAX + 0.45], "title": "share of target"},
-        yaxis={"automargin": True, "title": None},
-        legend={"orientation": "h", "y": -0.2, "x": 0},
-        height=max(260, 46 * len(rows) + 140),
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        xaxis={"tickformat": ".0%", "range": [0, SHOWN_MAX], "title": "share of the target"},
+        yaxis={"visible": False, "range": [-0.6, n + 0.25]},
+        legend={"orientation": "h", "y": -0.12, "x": 0, "yanchor": "top"},
+        showlegend=bool(running.any()),
+        height=max(260, 86 * n + 150),
+        margin={"l": 8, "r": 8, "t": 50, "b": 10},
         plot_bgcolor="white",
-        bargap=0.35,
     )
     return fig

@@ -97,7 +97,7 @@ def organisation(viewer: Viewer) -> Filters:
     countries = side.multiselect(
         "Event countries",
         list(opts["countries"]),
-        format_func=lambda c: f"{opts['countries'][c]} ({c})",
+        format_func=labels.country,
         key="f_countries",
     )
     types = side.multiselect(

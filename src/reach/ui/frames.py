@@ -34,8 +34,11 @@ STYLE = """<style>
     flex: 1 1 calc(50% - 0.25rem) !important; width: calc(50% - 0.25rem) !important;
     min-width: calc(50% - 0.25rem) !important; max-width: calc(50% - 0.25rem) !important;
   }
-  div[class*="st-key-tiles"] [data-testid="stVerticalBlock"] { gap: 0.5rem !important; }
-  div[class*="st-key-tiles"] [data-testid="stMetric"] { padding: 0.35rem 0.6rem !important; }
+  div[class*="st-key-tiles"], div[class*="st-key-tiles"] [data-testid="stVerticalBlock"] {
+    gap: 0.5rem !important;
+  }
+  div[class*="st-key-tiles"] [data-testid="stMetric"] { padding: 0 0.25rem !important; }
+  div[class*="st-key-tiles"] [data-testid="stMetric"] > div { padding: 0.45rem 0.5rem !important; }
   div[class*="st-key-tiles"] [data-testid="stMetricValue"] {
     font-size: 1.4rem !important; line-height: 1.3 !important;
   }
@@ -61,13 +64,49 @@ STYLE = """<style>
   [data-testid="stPlotlyChart"], [data-testid="stMetric"], [data-testid="stHorizontalBlock"],
   [data-testid="stAlert"] { break-inside: avoid; }
   h1, h2, h3 { break-after: avoid; }
+  .reach-map-print { display: block !important; }
 }
+.reach-map-print { display: none; position: absolute; left: 0; top: 0; pointer-events: none; }
 </style>"""
+
+# A map is drawn with WebGL, which the browser does not keep for printing: it prints blank.
+# After each time a map has finished drawing, keep a picture of it beside its canvas, shown
+# only in print. (Static code: it reads the maps' canvases, nothing from the data.)
+PRINT_MAPS = """<script>
+(() => {
+  if (window.reachPrintMaps) return;
+  window.reachPrintMaps = true;
+  const keep = (m) => {
+    const canvas = m.getCanvas();
+    let img = canvas.parentElement.querySelector(":scope > img.reach-map-print");
+    if (!img) {
+      img = document.createElement("img");
+      img.className = "reach-map-print";
+      img.alt = "";
+      canvas.parentElement.appendChild(img);
+    }
+    img.src = canvas.toDataURL();
+    img.style.width = canvas.style.width;
+    img.style.height = canvas.style.height;
+  };
+  setInterval(() => {
+    for (const g of document.querySelectorAll(".js-plotly-plot")) {
+      const m = g._fullLayout && g._fullLayout.map && g._fullLayout.map._subplot
+        && g._fullLayout.map._subplot.map;
+      if (m && !m.reachPrint) {
+        m.reachPrint = true;
+        m.on("idle", () => keep(m));  // the drawing is still in the canvas at this moment
+        m.triggerRepaint();
+      }
+    }
+  }, 500);
+})();
+</script>"""
 
 
 def style() -> None:
-    """The page CSS (phone and print): once per run, before the page draws."""
-    st.html(STYLE)
+    """The page CSS (phone and print) and the maps' print pictures: once per run."""
+    st.html(STYLE + PRINT_MAPS, unsafe_allow_javascript=True)
 
 
 def scope_label(filters: Filters) -> str:

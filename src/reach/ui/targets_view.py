@@ -38,10 +38,11 @@ def described(df: pd.DataFrame, donor: bool) -> pd.DataFrame:
     out = df.copy()
     out["indicator_name"] = [INDICATOR_NAMES.get(i, i) for i in out["indicator"]]
     out["split"] = [_split(r) for _, r in out.iterrows()]
-    out["label"] = [
-        f"{r.program} · {r.indicator_name} · {r.period}" + (f" · {r.split}" if r.split else "")
+    out["what"] = [
+        f"{r.indicator_name} · {r.period}" + (f" · {r.split}" if r.split else "")
         for r in out.itertuples()
     ]
+    out["label"] = [f"{r.program} · {r.what}" for r in out.itertuples()]
     if donor:
         out["actual_text"] = [
             disclosure.text(None if pd.isna(a) else int(a)) for a in out["actual"]
