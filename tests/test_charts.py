@@ -327,9 +327,9 @@ def _overview(**query: str) -> AppTest:
 
 
 def test_a_change_of_zero_shows_no_arrow(flat_db):
-    # 2024-01-20..2024-02-18 holds X2; the 30 days before, 2023-12-21..2024-01-19, hold X1:
-    # one event in one country each time.
-    at = _overview(**{"from": "2024-01-20", "to": "2024-02-18"})
+    # From 2024-01-20 to the last event (X2, 2024-02-05): 17 days holding X2; the 17 days
+    # before, 2024-01-03..2024-01-19, hold X1: one event, one person, one country each time.
+    at = _overview(**{"from": "2024-01-20"})
     tiles = {m.label: m for m in at.metric}
     for label in ("Events", "Countries", "People reached"):
         assert tiles[label].delta == "0", label
@@ -341,8 +341,11 @@ def test_a_change_of_zero_shows_no_arrow(flat_db):
 
 
 def test_a_comparison_period_before_the_data_is_named_in_a_caption(flat_db):
-    # 2024-01-05..2024-02-18 (45 days); the 45 days before start on 2023-11-21, after X0.
+    # 2023-12-01..2024-02-05 (67 days); the 67 days before, 2023-09-25..2023-11-30, start
+    # 37 days before the first event (X0, 2023-11-01).
     at = _overview(**{"from": "2023-12-01"})
     captions = " ".join(c.value for c in at.caption)
-    assert "Changes compare with 2023-09-22 to 2023-11-30" in captions
-    assert "starts 40 days before the first event in the data (2023-11-01)" in captions
+    assert "Changes compare with 2023-09-25 to 2023-11-30" in captions
+    assert "starts 37 days before the first event in the data (2023-11-01)" in captions
+    tiles = {m.label: m.delta for m in at.metric}
+    assert tiles["Events"] == "+1"  # X1, X2 against X0
