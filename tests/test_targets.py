@@ -218,3 +218,30 @@ def test_the_progress_command_prints_what_the_page_shows(loaded, capsys):
                  "--json"]) == 0  # fmt: skip
     (beta,) = json.loads(capsys.readouterr().out)
     assert (beta["actual"], beta["status"]) == ("<8", "too few to tell")
+
+
+@pytest.mark.parametrize(
+    ("role", "actual", "status"),
+    [("director", "2", "achieved"), ("donor", "<8", "too few to tell")],
+)
+def test_the_targets_page_shows_exact_actuals_to_the_organisation_and_published_to_donors(
+    loaded, monkeypatch, role, actual, status
+):
+    from streamlit.testing.v1 import AppTest
+
+    from reach import accounts
+    from reach.ui.auth import Viewer
+
+    from .test_app import ROOT
+
+    monkeypatch.setenv("REACH_DB", str(loaded))
+    accounts.add(accounts.default_path(loaded), "someone", role, "correct horse battery", ())
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    at.session_state["viewer"] = Viewer("someone", role, ())
+    at.switch_page("pages/targets.py")  # the router serves donors pages/donor_targets.py here
+    at.run()
+    assert not at.exception, at.exception
+    (table,) = [d.value for d in at.dataframe if "status" in d.value.columns]
+    assert len(table) == 8
+    beta = table[table["program"] == "Beta"].iloc[0]
+    assert (beta["actual"], beta["target"], beta["status"]) == (actual, 2, status)
