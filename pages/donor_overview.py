@@ -3,7 +3,7 @@
 import streamlit as st
 
 from reach import charts
-from reach.ui import frames, labels
+from reach.ui import frames, labels, session, targets_view
 from reach.ui.router import guard
 
 guard(__file__)
@@ -49,3 +49,7 @@ frames.donor_chart(
     ),
     programs, "programs", ("people_reached", "direct_reach", "cascade_reach"),
 )  # fmt: skip
+
+st.subheader("Targets")
+progress = session.donor_progress(f, frames.viewer().programs)
+targets_view.draw(progress, scope, donor=True, name="overview-targets")

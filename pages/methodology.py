@@ -48,7 +48,16 @@ undisclosed. Undisclosed is always shown, never dropped.
   that has an in-scope step-down, the share who were trainer or facilitator at an in-scope
   step-down of an event they attended.
 - **Change against the previous period**: the same filters moved back by the length of the
-  selected date range.
+  selected date range. When that period starts before the first event in the data, the page
+  says so; when it lies wholly before it, no change is shown. A change of 0 is shown grey,
+  with no arrow.
+
+#### Over time and in charts
+Every period (month, quarter or year) from the first to the last one in scope is shown,
+those without events as 0, so a gap is never drawn as a straight line. The cascade chart
+draws each level as tall as the people reached at it (direct reach at the root), on one
+scale for every program, programs without step-downs included. The map is fitted to the
+event countries in scope; neighbouring countries are grey, for orientation only.
 
 #### Privacy and what donors see
 Reach stores pseudonymous IDs only and never shows, logs or exports a name, phone or e-mail.

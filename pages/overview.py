@@ -3,7 +3,7 @@
 import streamlit as st
 
 from reach import charts, metrics
-from reach.ui import frames, labels, session
+from reach.ui import frames, labels, session, targets_view
 from reach.ui.router import guard
 
 guard(__file__)
@@ -68,3 +68,7 @@ frames.chart(
     programs,
     "programs",
 )  # fmt: skip
+
+st.subheader("Targets")
+progress = session.progress(filters, frames.viewer().programs)
+targets_view.draw(progress, scope, donor=False, name="overview-targets")

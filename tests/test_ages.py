@@ -288,6 +288,23 @@ def test_the_extract_has_every_band_and_gender_of_every_cell_so_no_row_tells_a_z
     assert levels and not {c for (c,) in levels} & {c for c, *_ in found}
 
 
+@pytest.mark.parametrize("scopes", [[], [("A", "B")]])
+def test_before_disclosure_each_cells_ages_add_up_to_its_people_reached(con, scopes):
+    extract.sync_scopes(con, scopes)
+    metrics.install_macros(con)
+    exact = sqlfiles.run(con, "published_cells", ages.params()).df()
+    aged = exact[exact["level"] == -1]
+    assert len(aged) and exact[exact["level"] >= 0]["ages"].isna().all()
+    for row in aged.itertuples():
+        by_gender = {g: sum(a["people"] for a in row.ages if a["gender"] == g)
+                     for g in (*metrics.GENDERS, "*")}  # fmt: skip
+        assert by_gender["*"] == sum(by_gender[g] for g in metrics.GENDERS) == row.people_reached
+        assert {g: by_gender[g] for g in metrics.GENDERS} == {
+            "female": row.female, "male": row.male, "other": row.other,
+            "undisclosed": row.undisclosed,
+        }  # fmt: skip
+
+
 def test_a_donor_age_breakdown_lists_every_band_of_every_group(con):
     programs = donor.age_by(con, DonorFilters(), dim="program")
     assert sorted(programs["group"].unique()) == ["A", "B"]
@@ -340,7 +357,7 @@ def datasets(draw):
 @given(
     data=datasets(),
     year=st.sampled_from([None, "2022", "2023"]),
-    program=st.sampled_from([None, *PROGRAMS]),
+    program=st.sampled_from([None, *PROGRAMS, "both"]),
 )
 def test_every_donor_cells_ages_are_the_exact_ages_of_its_scope_published(data, year, program):
     events, participants = data
@@ -348,19 +365,23 @@ def test_every_donor_cells_ages_are_the_exact_ages_of_its_scope_published(data, 
     files = Source("events.csv", events.encode()), Source("participants.csv", participants.encode())
     result = store.load(con, *files, None)
     assert result.applied, result.report.to_text()
-    f = DonorFilters(year=year, program=program)
+    # "both": a donor account limited to both programs reads its own scope's cells.
+    scope = PROGRAMS if program == "both" else ()
+    if scope:
+        extract.sync_scopes(con, [scope])
+    f = DonorFilters(year=year, program=None if program == "both" else program)
     exact = metrics.summary(
         con,
         Filters(
-            programs=(program,) if program else (),
+            programs=scope or ((program,) if program else ()),
             date_from=dt.date(int(year), 1, 1) if year else None,
             date_to=dt.date(int(year), 12, 31) if year else None,
         ),
     )
-    published = donor.summary(con, f)
+    published = donor.summary(con, f, scope)
     if exact.events:
         assert published.age == {b: disclosure.count(n) for b, n in exact.age.items()}
-        pyramid = donor.age_pyramid(con, f)
+        pyramid = donor.age_pyramid(con, f, scope)
         for b, g, n in pyramid.itertuples(index=False):
             want = disclosure.count(exact.age_gender[b][g])
             assert (None if pd.isna(n) else int(n)) == want, (b, g)

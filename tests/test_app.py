@@ -107,8 +107,9 @@ def test_kpi_tiles_equal_the_cli_summary_for_the_same_url_filters(small_db, caps
     assert main(argv) == 0
     s = json.loads(capsys.readouterr().out)
     tiles = {m.label: m.value for m in at.metric}
-    share = "–" if s["female_share"] is None else f"{s['female_share']:.1%}"
-    multiplier = "–" if s["cascade_multiplier"] is None else f"{s['cascade_multiplier']:.2f}×"
+    # An undefined rate reads "—", as every blank does.
+    share = "—" if s["female_share"] is None else f"{s['female_share']:.1%}"
+    multiplier = "—" if s["cascade_multiplier"] is None else f"{s['cascade_multiplier']:.2f}×"
     assert tiles == {
         "People reached": f"{s['people_reached']:,}",
         "Direct reach": f"{s['direct_reach']:,}",

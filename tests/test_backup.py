@@ -63,6 +63,9 @@ HAND_SUMMARY = {
     "trainers": 1,
     "countries_reached": 3,
     "gender": {"female": 5, "male": 2, "other": 0, "undisclosed": 2},
+    # No birth years in the fixture: everyone's age is unknown.
+    "age": dict.fromkeys(("0-9", "10-14", "15-19", "20-24", "25-29", "30-39", "40-49", "50+"), 0)
+    | {"unknown": 9},
     "female_share": round(5 / 7, 4),
     "cascade_multiplier": round(2 / 7, 4),
     "activation_rate": 0.5,

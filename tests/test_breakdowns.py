@@ -139,9 +139,11 @@ def test_running_total_over_time_ends_at_people_reached(cascade_con):  # noqa: F
 
 def test_reach_by_month(cascade_con):  # noqa: F811
     df = metrics.reach_over_time(cascade_con, Filters(programs=("A",)), grain="month")
-    # Jan: p1-p4 new; Mar: E2 brings p5 p6 new, p2 p3 back; Apr: E3's headcount of 10.
+    # Jan: p1-p4 new; Feb: no event of A, a row of zeros; Mar: E2 brings p5 p6 new, p2 p3
+    # back; Apr: E3's headcount of 10.
     assert rows(df, "period", "new_people", "unique_people", "returning_people") == [
         (pd.Timestamp(2024, 1, 1), 4, 4, 0),
+        (pd.Timestamp(2024, 2, 1), 0, 0, 0),
         (pd.Timestamp(2024, 3, 1), 2, 4, 2),
         (pd.Timestamp(2024, 4, 1), 10, 10, 0),
     ]

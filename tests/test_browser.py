@@ -12,19 +12,21 @@ from pathlib import Path
 
 import pytest
 
+from reach.ui import router
+from reach.ui.auth import Viewer
+
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = ROOT / "tests" / "artifacts"
+OVERVIEW = "How far the programs reach"  # the Overview's heading; other pages: their title
+# The pages an analyst (open mode) sees, in menu order: url path → (menu link, heading).
 PAGES = {
-    "overview": ("Overview", "How far the programs reach"),
-    "reach": ("Reach", "Reach"),
-    "cascade": ("Cascade", "Cascade"),
-    "gender": ("Gender and age", "Gender and age"),
-    "data": ("Data", "Data"),
-    "methodology": ("Methodology", "Methodology"),
+    path: (router.PAGES[path][2], OVERVIEW if path == "overview" else router.PAGES[path][2])
+    for path in router.allowed(Viewer("open mode", "analyst", open_mode=True))
 }
 
 WAIT = 60_000  # ms: a first page draw on a loaded machine can take many seconds
+NUMBER = re.compile(r"^\s*\d[\d,]*\s*$")  # a tile's value once it is drawn: "5,374"
 
 playwright = pytest.importorskip("playwright.sync_api")
 expect = playwright.expect
@@ -79,15 +81,28 @@ def _drawn(page, charts: bool = False) -> None:
     _idle(page)
     if charts:
         expect(page.get_by_test_id("stPlotlyChart").first).to_be_visible()
-    page.wait_for_function(ALL_DRAWN)
+    page.wait_for_function(ALL_DRAWN, timeout=WAIT)
+
+
+# Elements of the script run before, still shown while a new run draws: while a page redraws,
+# the old tile and the new one are both on the page for a moment.
+FRESH = '[data-testid="stElementContainer"]:not([data-stale="true"])'
 
 
 def _tile(page, label: str):
-    """The value of the metric tile with exactly this label."""
+    """The value of the (current, not stale) metric tile with exactly this label."""
     name = page.get_by_test_id("stMetricLabel").filter(
         has_text=re.compile(rf"^\s*{re.escape(label)}\s*$")
     )
-    return page.get_by_test_id("stMetric").filter(has=name).get_by_test_id("stMetricValue")
+    return page.locator(FRESH).filter(has=name).get_by_test_id("stMetricValue")
+
+
+def _tile_number(page, label: str) -> int:
+    """The number a tile shows, read once the tile is drawn (an `expect` waits for it: a
+    plain read right after a run would race the tile into existence)."""
+    tile = _tile(page, label)
+    expect(tile).to_have_text(NUMBER)
+    return int(tile.inner_text().replace(",", ""))
 
 
 def _launch(p):
@@ -95,6 +110,13 @@ def _launch(p):
         executable_path=CHROMIUM,
         args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
     )
+
+
+def _page(browser, width: int = 1500, height: int = 2800, **options):
+    """A new page whose every wait (clicks and reads too, not only `expect`) allows WAIT."""
+    page = browser.new_page(viewport={"width": width, "height": height}, **options)
+    page.set_default_timeout(WAIT)
+    return page
 
 
 @pytest.fixture(scope="module")
@@ -131,7 +153,7 @@ def test_every_page_loads_in_chromium_without_errors(server):
     with playwright.sync_playwright() as p:
         browser = _launch(p)
         # Streamlit scrolls inside its own container, so a tall window shows a whole page.
-        page = browser.new_page(viewport={"width": 1500, "height": 2800})
+        page = _page(browser)
         problems: list[str] = []
         page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
         page.on(
@@ -150,24 +172,30 @@ def test_every_page_loads_in_chromium_without_errors(server):
                 page.get_by_role("link", name=link).click()
             expect(page.locator("h1", has_text=heading)).to_be_visible()
             # Let charts finish drawing before the screenshot.
-            _drawn(page, charts=name in ("overview", "reach", "cascade", "gender"))
+            _drawn(page, charts=name in router.FILTERED)
             expect(page.get_by_test_id("stException")).to_have_count(0)
             page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
         # No accounts yet: a browser on this computer is an analyst, told so by a banner.
         expect(page.get_by_text("Reach is in open mode")).to_be_visible()
         # A link with filters shows the filtered view; Reset filters returns to everything.
         page.goto(f"{server}/?country=KGZ")
-        expect(page.get_by_text("Scope: KGZ")).to_be_visible()
-        _idle(page)
-        filtered = _tile(page, "People reached").inner_text()
+        expect(page.get_by_text("Scope: Kyrgyzstan")).to_be_visible()
+        filtered = f"{_tile_number(page, 'People reached'):,}"
         # The filters follow the person to another page, and stay in its link.
-        page.get_by_role("link", name="Gender and age").click()
-        expect(page.locator("h1", has_text="Gender and age")).to_be_visible()
+        link, heading = PAGES["gender"]
+        page.get_by_role("link", name=link).click()
+        expect(page.locator("h1", has_text=heading)).to_be_visible()
         _idle(page)
         expect(page).to_have_url(re.compile(r"country=KGZ"))
-        expect(page.get_by_text("Scope: KGZ")).to_have_count(1)
+        expect(page.get_by_text("Scope: Kyrgyzstan")).to_have_count(1)
+        # A page the filters do not act on shows none of them, and keeps them for the next.
+        page.get_by_role("link", name="Methodology").click()
+        expect(page.locator("h1", has_text="Methodology")).to_be_visible()
+        _idle(page)
+        expect(page.get_by_test_id("stSidebar").get_by_text("Event countries")).to_have_count(0)
         page.get_by_role("link", name="Overview").click()
-        expect(page.locator("h1", has_text="How far the programs reach")).to_be_visible()
+        expect(page.locator("h1", has_text=OVERVIEW)).to_be_visible()
+        expect(page.get_by_text("Scope: Kyrgyzstan")).to_be_visible()
         expect(_tile(page, "People reached")).to_have_text(filtered)
         page.get_by_role("button", name="Reset filters").click()
         expect(page.get_by_text("Scope: all events")).to_be_visible()
@@ -192,13 +220,12 @@ def test_an_analyst_uploads_and_commits_a_file_in_chromium(server, tmp_path):
     people.write_text("ID,Event,Sex,_uuid\nN1,NEW-1,Ж,a\nN2,NEW-1,м,b\n", encoding="utf-8")
     with playwright.sync_playwright() as p:
         browser = _launch(p)
-        page = browser.new_page(viewport={"width": 1500, "height": 2800})
+        page = _page(browser)
         problems: list[str] = []
         page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
         page.goto(server)
-        expect(page.locator("h1", has_text="How far the programs reach")).to_be_visible()
-        _idle(page)
-        before = _tile(page, "People reached").inner_text()
+        expect(page.locator("h1", has_text=OVERVIEW)).to_be_visible()
+        before = _tile_number(page, "People reached")
         page.get_by_role("link", name="Data").click()
         expect(page.locator("h1", has_text="Data")).to_be_visible()
         inputs = page.get_by_test_id("stFileUploaderDropzoneInput")
@@ -211,15 +238,14 @@ def test_an_analyst_uploads_and_commits_a_file_in_chromium(server, tmp_path):
         _drawn(page)
         page.screenshot(path=str(SHOTS / "data-preview.png"), full_page=True)
         page.get_by_role("button", name="Commit").click()
-        expect(page.get_by_text(re.compile(r"Load \d+ committed: 1 events added"))).to_be_visible()
+        expect(page.get_by_text(re.compile(r"Load \d+ committed: 1 events? added"))).to_be_visible()
         _idle(page)
         page.screenshot(path=str(SHOTS / "data-committed.png"), full_page=True)
         expect(page.get_by_test_id("stException")).to_have_count(0)
         page.get_by_role("link", name="Overview").click()
-        expect(page.locator("h1", has_text="How far the programs reach")).to_be_visible()
+        expect(page.locator("h1", has_text=OVERVIEW)).to_be_visible()
         # Two new people (N1, N2) reached: the tile shows it as soon as the page redraws.
-        expected = f"{int(before.replace(',', '')) + 2:,}"
-        expect(_tile(page, "People reached")).to_have_text(expected)
+        expect(_tile(page, "People reached")).to_have_text(f"{before + 2:,}")
         browser.close()
     assert not problems, problems
     if os.environ.get("REACH_SAVE_SCREENSHOTS"):
@@ -248,12 +274,12 @@ def test_an_analyst_links_two_named_lists_and_merges_the_pair_the_review_shows(s
     )
     with playwright.sync_playwright() as p:
         browser = _launch(p)
-        page = browser.new_page(viewport={"width": 1400, "height": 2800})
+        page = _page(browser, 1400)
         problems: list[str] = []
         page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
         page.goto(server)
-        _idle(page)
-        before = int(_tile(page, "People reached").inner_text().replace(",", ""))
+        expect(page.locator("h1", has_text=OVERVIEW)).to_be_visible()
+        before = _tile_number(page, "People reached")
         page.get_by_role("link", name="Data").click()
         inputs = page.get_by_test_id("stFileUploaderDropzoneInput")
         inputs.nth(0).set_input_files(str(events))
@@ -291,6 +317,62 @@ def test_an_analyst_links_two_named_lists_and_merges_the_pair_the_review_shows(s
         _save_for_readme(SHOTS / "data-review.png", "data-review")
 
 
+PHONE = {"width": 390, "height": 844}
+
+
+def test_on_a_phone_the_overview_shows_tiles_two_to_a_row_and_a_chart_on_the_first_screen(
+    server,
+):
+    with playwright.sync_playwright() as p:
+        browser = _launch(p)
+        page = _page(browser, **PHONE)
+        page.goto(server)
+        expect(page.locator("h1", has_text=OVERVIEW)).to_be_visible()
+        _drawn(page, charts=True)
+        first, second, third = (
+            _tile(page, label).bounding_box()
+            for label in ("People reached", "Direct reach", "Cascade reach")
+        )
+        assert first["y"] == second["y"] and second["x"] > first["x"]  # side by side
+        assert third["y"] > first["y"] + first["height"]  # the third starts the next row
+        # The first chart starts on the first screen (even under the open-mode banner).
+        chart = page.get_by_test_id("stPlotlyChart").first.bounding_box()
+        assert chart["y"] < PHONE["height"], chart
+        page.screenshot(path=str(SHOTS / "overview-390-first-screen.png"))
+        # The cascade flow fits the phone's width: nothing to scroll sideways.
+        page.goto(f"{server}/cascade")
+        expect(page.locator("h1", has_text="Cascade")).to_be_visible()
+        _drawn(page, charts=True)
+        flow = page.get_by_test_id("stPlotlyChart").first.bounding_box()
+        assert flow["x"] >= 0 and flow["x"] + flow["width"] <= PHONE["width"], flow
+        browser.close()
+
+
+def test_the_overview_prints_on_a4_without_the_sidebar_and_buttons(server):
+    with playwright.sync_playwright() as p:
+        browser = _launch(p)
+        page = _page(browser, 1400, 1200)
+        page.goto(server)
+        expect(page.locator("h1", has_text=OVERVIEW)).to_be_visible()
+        _drawn(page, charts=True)
+        # A map draws with WebGL, which prints blank: it keeps a picture of itself for print.
+        picture = page.locator("img.reach-map-print")
+        expect(picture).to_have_count(1)
+        expect(picture).to_have_attribute("src", re.compile(r"^data:image/png;base64,.{2000}"))
+        expect(picture).to_be_hidden()
+        page.emulate_media(media="print")
+        expect(page.get_by_test_id("stSidebar")).to_be_hidden()
+        expect(page.get_by_test_id("stDownloadButton").first).to_be_hidden()
+        expect(page.get_by_test_id("stHeader")).to_be_hidden()
+        expect(picture).to_be_visible()
+        expect(page.get_by_test_id("stMetric").first).to_be_visible()
+        page.emulate_media(media="screen")
+        pdf = page.pdf(format="A4", print_background=True)
+        (SHOTS / "overview.pdf").write_bytes(pdf)
+        assert pdf.startswith(b"%PDF")
+        browser.close()
+
+
 def test_in_open_mode_a_request_through_a_proxy_sees_only_the_banner(server):
     # The server has no accounts. A header a reverse proxy adds marks the browser as not on
     # this computer (Streamlit passes the websocket's request headers to st.context).
@@ -300,6 +382,7 @@ def test_in_open_mode_a_request_through_a_proxy_sees_only_the_banner(server):
             viewport={"width": 1500, "height": 1600},
             extra_http_headers={"X-Forwarded-For": "203.0.113.9"},
         )
+        context.set_default_timeout(WAIT)
         page = context.new_page()
         for path in ("/", "/gender", "/data"):
             page.goto(server + path)

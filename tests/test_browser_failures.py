@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from .test_browser import CHROMIUM, ROOT, _free_port, _launch
+from .test_browser import CHROMIUM, ROOT, _free_port, _launch, _page
 
 playwright = pytest.importorskip("playwright.sync_api")
 expect = playwright.expect
@@ -67,7 +67,7 @@ def test_a_damaged_store_shows_one_sentence_on_every_page(tmp_path):
         with playwright.sync_playwright() as p:
             browser = _launch(p)
             for path in ("", "gender", "data"):
-                page = browser.new_page(viewport={"width": 1400, "height": 900})
+                page = _page(browser, 1400, 900)
                 page.goto(f"{url}/{path}")
                 expect(page.get_by_text("Reach cannot read its data store")).to_be_visible(
                     timeout=60_000
@@ -95,7 +95,7 @@ def test_a_busy_store_shows_the_last_good_numbers_with_a_note(tmp_path):
     try:
         with playwright.sync_playwright() as p:
             browser = _launch(p)
-            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            page = _page(browser, 1400, 900)
             page.goto(url)
             tile = page.get_by_test_id("stMetric").filter(has_text="People reached")
             expect(tile).to_contain_text("5,374", timeout=60_000)

@@ -349,3 +349,34 @@ def test_a_comparison_period_before_the_data_is_named_in_a_caption(flat_db):
     assert "starts 37 days before the first event in the data (2023-11-01)" in captions
     tiles = {m.label: m.delta for m in at.metric}
     assert tiles["Events"] == "+1"  # X1, X2 against X0
+
+
+# --- the sidebar -----------------------------------------------------------------------------
+
+
+def test_the_filters_show_only_on_pages_they_act_on_and_wait_for_the_next_one(flat_db):
+    at = _overview(country="KAZ")
+    assert at.sidebar.multiselect(key="f_countries").value == ["KAZ"]
+    for page in ("pages/methodology.py", "pages/data.py"):
+        at.switch_page(page)
+        at.run()
+        assert not at.exception, at.exception
+        assert not at.sidebar.get("multiselect") and not at.sidebar.get("date_input"), page
+    at.switch_page("pages/reach.py")
+    at.run()
+    assert at.sidebar.multiselect(key="f_countries").value == ["KAZ"]
+    assert any(c.value == "Scope: Kazakhstan" for c in at.caption)
+
+
+def test_a_donor_year_without_events_keeps_its_place_and_says_so():
+    from reach.donor import period_grid
+
+    assert period_grid(["2019", "2022"]) == ["2019", "2020", "2021", "2022"]
+    assert period_grid(["2023-Q3", "2024-Q2"]) == ["2023-Q3", "2023-Q4", "2024-Q1", "2024-Q2"]
+    assert period_grid([]) == []
+    df = pd.DataFrame(
+        {"period": ["2019", "2020"], "direct_reach": pd.array([10, None], dtype="Int64"),
+         "events": [2, 0]}
+    )  # fmt: skip
+    fig = charts.published_stack(df, "period", {"direct_reach": "Direct"}, "t")
+    assert list(fig.data[0].text) == ["10", "no events"]

@@ -112,7 +112,7 @@ def query(
 
 
 def summary(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> Summary:
-    """People reached, cascade and gender numbers for the events in scope."""
+    """People reached, cascade, gender and age numbers for the events in scope."""
     install_macros(con)
     params = {**(filters or Filters()).params(), **ages.params()}
     row = sqlfiles.first_row(con, sqlfiles.sql_text("summary"), params)

@@ -11,8 +11,11 @@ end;
 -- An aggregate over one person's attendance rows in a scope: the start year of their first
 -- attendance minus the birth year of their latest row that has one (event_order is the
 -- store's position by start_date, then event_id). Null when no row has a birth year.
+-- The latest birth year is arg_max(birth_year, event_order) over the rows that have one,
+-- taken as the max of one integer holding both (birth years are 1900..this year, < 4096):
+-- measured, a third cheaper than arg_max in the donor extract's millions of groups.
 create or replace temp macro age_at_first(birth_year, start_year, event_order) as
-min(start_year) - arg_max(birth_year, event_order) filter (where birth_year is not null);
+min(start_year) - max(event_order::bigint * 4096 + birth_year) % 4096;
 
 -- scoped_attendance's rows with each row's birth year and the event's start year (the
 -- shared macro does not carry them).

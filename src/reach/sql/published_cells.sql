@@ -81,8 +81,8 @@ cells as (
 
 attendance_rows as (
     select
-        p.participant_id, p.event_id, p.gender, p.birth_year, e.event_order, e.cascade_level,
-        year(e.start_date) as start_year
+        p.participant_id, p.event_id, p.gender, p.birth_year::smallint as birth_year,
+        e.event_order, e.cascade_level, year(e.start_date)::smallint as start_year
     from main.participants as p
     inner join main.events as e on e.event_id = p.event_id
     where p.role = 'participant'
@@ -165,17 +165,28 @@ people as (
     group by cell_id, participant_id
 ),
 
+-- Returning people of each kind per cell, in few rows: the counts and the ages below both
+-- add these up, so the (large) people are grouped once and never kept.
+returning_kinds as (
+    select
+        cell_id, gender, band, first_level = 0 as direct,
+        count(*) as people,
+        sum(attendances) as attendances
+    from people
+    group by all
+),
+
 returning_counts as (
     select
         cell_id,
-        count(*) as people,
-        count(*) filter (where first_level = 0) as direct_people,
-        count(*) filter (where gender = 'female') as female,
-        count(*) filter (where gender = 'male') as male,
-        count(*) filter (where gender = 'other') as other,
-        count(*) filter (where gender = 'undisclosed') as undisclosed,
+        sum(people) as people,
+        coalesce(sum(people) filter (where direct), 0) as direct_people,
+        coalesce(sum(people) filter (where gender = 'female'), 0) as female,
+        coalesce(sum(people) filter (where gender = 'male'), 0) as male,
+        coalesce(sum(people) filter (where gender = 'other'), 0) as other,
+        coalesce(sum(people) filter (where gender = 'undisclosed'), 0) as undisclosed,
         sum(attendances) as attendances
-    from people
+    from returning_kinds
     group by cell_id
 ),
 
@@ -281,6 +292,30 @@ activation as (
     group by b.cell_id
 ),
 
+-- Events with the same dimensions share every cell: a small integer for each set of them,
+-- so single-event people are added up per set before the fan-out into cells (per event it
+-- was millions of rows).
+event_dims as (
+    select
+        event_id,
+        dense_rank() over (order by yr, qtr, program, country_code, event_type) as dims
+    from ev
+),
+
+dims_cells as (
+    select distinct d.dims, c.cell_id
+    from cells as c
+    inner join event_dims as d on d.event_id = c.event_id
+    where c.level = -1
+),
+
+single_ages as (
+    select d.dims, s.band, s.gender, sum(s.people) as people
+    from single_groups as s
+    inner join event_dims as d on d.event_id = s.event_id
+    group by all
+),
+
 -- People per cell, age band and gender: single-event people, returning people, and the
 -- headcounts' people as unknown (female, male, the rest undisclosed). Cascade-level cells
 -- get none: no donor chart breaks ages down by level.
@@ -288,10 +323,10 @@ age_people as (
     select cell_id, band, gender, sum(people) as people
     from (
         select c.cell_id, s.band, s.gender, s.people
-        from single_groups as s
-        inner join cells as c on c.event_id = s.event_id and c.level = -1
+        from single_ages as s
+        inner join dims_cells as c on c.dims = s.dims
         union all
-        select cell_id, band, gender, 1 from people
+        select cell_id, band, gender, people from returning_kinds
         union all
         select cell_id, $age_unknown, 'female', head_f from event_counts
         union all

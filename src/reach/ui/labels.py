@@ -21,8 +21,16 @@ BLANK = "—"  # what an empty value, or a rate that is not defined, reads as
 _MARKDOWN = str.maketrans({c: f"\\{c}" for c in "\\`*_{}[]()#!|<>~$"})
 
 # Codes whose plain capitalised form would read wrong.
-_SPECIAL = {"event_type": {"step_down": "Step-down"}}
-KINDS = ("event_type", "country", "role", "gender", "year", "program")
+_SPECIAL = {
+    "event_type": {"step_down": "Step-down"},
+    "indicator": {
+        "people_reached": "People reached", "direct_reach": "Direct reach",
+        "cascade_reach": "Cascade reach", "trainers": "Trainers",
+        "step_down_events": "Step-down events", "events": "Events",
+        "female_reached": "Women reached",
+    },
+}  # fmt: skip
+KINDS = ("event_type", "country", "role", "gender", "year", "program", "indicator", "age_band")
 
 
 def text(value: object) -> str:
@@ -56,7 +64,7 @@ def label(kind: str, code: object) -> str:
     value = str(code).strip()
     if kind == "country":
         return _country(value)
-    if kind in ("year", "program"):
+    if kind in ("year", "program", "age_band"):
         return value
     special = _SPECIAL.get(kind, {}).get(value)
     return special or value.replace("_", "-").capitalize()

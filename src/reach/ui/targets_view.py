@@ -8,15 +8,6 @@ import streamlit as st
 from .. import charts_targets, disclosure, targets
 from . import frames, labels
 
-INDICATOR_NAMES = {
-    "people_reached": "People reached",
-    "direct_reach": "Direct reach",
-    "cascade_reach": "Cascade reach",
-    "trainers": "Trainers",
-    "step_down_events": "Step-down events",
-    "events": "Events",
-    "female_reached": "Women reached",
-}
 HOW = (
     "**On track**: the actual is at least the target pro-rated by the share of the period gone "
     f"by; **behind** from {targets.BEHIND:.0%} of that, **off track** below. **Achieved** once "
@@ -26,8 +17,8 @@ HOW = (
 
 def _split(row: pd.Series) -> str:
     parts = [
-        labels.text(row["gender"]) if row["gender"] else "",
-        f"age {row['age_band']}" if row["age_band"] else "",
+        labels.gender(row["gender"]) if row["gender"] else "",
+        f"age {labels.label('age_band', row['age_band'])}" if row["age_band"] else "",
         labels.country(row["country_code"]) if row["country_code"] else "",
     ]
     return ", ".join(p for p in parts if p)
@@ -36,7 +27,7 @@ def _split(row: pd.Series) -> str:
 def described(df: pd.DataFrame, donor: bool) -> pd.DataFrame:
     """The progress rows with readable labels and texts (published counts for donors)."""
     out = df.copy()
-    out["indicator_name"] = [INDICATOR_NAMES.get(i, i) for i in out["indicator"]]
+    out["indicator_name"] = [labels.label("indicator", i) for i in out["indicator"]]
     out["split"] = [_split(r) for _, r in out.iterrows()]
     out["what"] = [
         f"{r.indicator_name} · {r.period}" + (f" · {r.split}" if r.split else "")
