@@ -40,6 +40,7 @@ def progress_bars(df: pd.DataFrame, title: str) -> go.Figure:
         customdata=df["label"],
         hovertemplate="%{customdata}<br>%{x:.0%} of the target<extra></extra>",
         name="share of the target reached",
+        showlegend=False,  # the colours are the statuses, named in each label
     )
     running = df["status"].isin(["on track", "behind", "off track"])
     if running.any():
