@@ -42,6 +42,24 @@ Headcount events add their reported women to female, reported men to male, and t
 undisclosed. Undisclosed is always shown, never dropped.
 **Female share** = female / (female + male + other), blank when that is 0.
 
+#### Age
+Each person reached takes the birth year of their latest in-scope participant row that has
+one; their **age** is the start year of their first in-scope attendance as participant minus
+that birth year. Ages are grouped in bands: 0-9, 10-14, 15-19, 20-24, 25-29, 30-39, 40-49 and
+50+. People with no birth year (or one after that first event) and people counted from
+reported headcounts are **unknown**. The bands add up to people reached. A breakdown by period
+or program takes each group as its own scope.
+
+#### Targets
+A target is what a program promised for a period (a year, a quarter or a range of months),
+for one of the numbers above, perhaps for one gender, age band or country. Its **actual** is
+that number for the program's events that started in the period. A target is **on track**
+when the actual is at least the target times the share of the period's days gone by,
+**behind** from 80% of that, **off track** below; **achieved** once it is reached, **missed**
+when the period ended short of it. Donors see the actual rounded like every other count, and
+the status worked out from that published count only: for a count shown as <8, the status
+every count from 0 to 7 agrees on, or *too few to tell*.
+
 #### Rates
 - **Cascade multiplier** = cascade reach / direct reach (blank when direct reach is 0).
 - **Activation rate**: of the distinct people who attended, as participant, an in-scope event

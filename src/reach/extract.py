@@ -218,6 +218,12 @@ def has_ages(con: duckdb.DuckDBPyConnection) -> bool:
     return _has_table(con, "ages")
 
 
+def is_current(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when the extract has every table this Reach publishes (ages and targets came
+    later: a store built before them is rebuilt once when opened)."""
+    return all(_has_table(con, t) for t in ("cells", "facts", "ages", "progress"))
+
+
 def options(con: duckdb.DuckDBPyConnection, scope: tuple[str, ...] = ()) -> dict[str, list[str]]:
     """What a donor's filters can choose from, within their account's scope."""
     if not has_extract(con):

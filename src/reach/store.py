@@ -388,14 +388,26 @@ def ensure(path: Path | str, sample: Path = SAMPLE_DIR) -> None:
     path = Path(path)
     if path.exists():
         with connect(path, read_only=True) as con:
-            if is_initialised(con) and extract.has_extract(con):
+            if is_initialised(con) and extract.is_current(con):
                 return
             stale = is_initialised(con)
+            had_extract = stale and extract.has_extract(con)
         if stale:
-            # A store written before the published extract existed: build it once.
             with connect(path) as con:
                 init_schema(con)
-                extract.sync_scopes(con, [])
+                if not had_extract:
+                    # A store written before the published extract existed: build it once.
+                    extract.sync_scopes(con, [])
+                else:
+                    # An extract from before age bands or targets: rebuild it once, keeping
+                    # the donor scopes it was built for.
+                    con.execute("begin transaction")
+                    try:
+                        extract.rebuild(con)
+                        con.execute("commit")
+                    except BaseException:
+                        con.execute("rollback")
+                        raise
             return
     path.parent.mkdir(parents=True, exist_ok=True)
     with connect(path) as con:
