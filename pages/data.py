@@ -128,9 +128,10 @@ linked_ids: dict[str, list[str | None]] = {}  # the open upload's rows → IDs, 
 if uploads and committed and committed["files"] == [u.sha256 for u in uploads.values()]:
     c = committed["counts"]
     st.success(
-        f"Load {committed['load_id']} committed: {c['events_added']:,} events added, "
-        f"{c['events_updated']:,} updated; {c['participant_rows_added']:,} participant rows "
-        f"added, {c['participant_rows_removed']:,} replaced. Every page shows the new numbers."
+        f"Load {committed['load_id']} committed: {labels.count(c['events_added'], 'event')} "
+        f"added, {c['events_updated']:,} updated; "
+        f"{labels.count(c['participant_rows_added'], 'participant row')} added, "
+        f"{c['participant_rows_removed']:,} replaced. Every page shows the new numbers."
     )
     linked_ids = committed.get("linked", {})
 elif uploads:

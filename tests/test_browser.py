@@ -238,7 +238,7 @@ def test_an_analyst_uploads_and_commits_a_file_in_chromium(server, tmp_path):
         _drawn(page)
         page.screenshot(path=str(SHOTS / "data-preview.png"), full_page=True)
         page.get_by_role("button", name="Commit").click()
-        expect(page.get_by_text(re.compile(r"Load \d+ committed: 1 events? added"))).to_be_visible()
+        expect(page.get_by_text(re.compile(r"Load \d+ committed: 1 event added"))).to_be_visible()
         _idle(page)
         page.screenshot(path=str(SHOTS / "data-committed.png"), full_page=True)
         expect(page.get_by_test_id("stException")).to_have_count(0)

@@ -72,7 +72,7 @@ def test_a_valid_upload_previews_then_commits_and_every_page_shows_it(db, capsys
     assert numbers["Female share"] == ("58.8%", "60.0%")
     at.button(key="commit").click().run()
     assert not at.exception
-    assert any("Load 2 committed: 1 events added" in s.value for s in at.success)
+    assert any("Load 2 committed: 1 event added" in s.value for s in at.success)
     after = summary_json(db, capsys)
     assert after["people_reached"] == 26 + 3 and after["events"] == 6
     at.switch_page("pages/overview.py").run()
