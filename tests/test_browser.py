@@ -42,8 +42,8 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _save_for_readme(shot: Path, name: str) -> None:
-    """Copy a screenshot into docs/, cut below the last drawn row (the window is tall)."""
+def trim(shot: Path, target: Path) -> None:
+    """Save a screenshot to target, cut below the last drawn row (the window is tall)."""
     from PIL import Image, ImageChops
 
     image = Image.open(shot).convert("RGB")
@@ -52,7 +52,12 @@ def _save_for_readme(shot: Path, name: str) -> None:
     background = Image.new("RGB", main.size, main.getpixel((main.width - 5, main.height - 5)))
     box = ImageChops.difference(main, background).getbbox()
     bottom = min(image.height, (box[3] if box else image.height) + 40)
-    image.crop((0, 0, image.width, bottom)).save(ROOT / "docs" / "screenshots" / f"{name}.png")
+    image.crop((0, 0, image.width, bottom)).save(target)
+
+
+def _save_for_readme(shot: Path, name: str) -> None:
+    """Copy a screenshot into docs/screenshots/, trimmed."""
+    trim(shot, ROOT / "docs" / "screenshots" / f"{name}.png")
 
 
 def _idle(page) -> None:

@@ -25,7 +25,7 @@ import pytest
 from reach.ui import router
 from reach.ui.auth import Viewer
 
-from .test_browser import ALL_DRAWN, FRESH
+from .test_browser import ALL_DRAWN, FRESH, trim
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -240,19 +240,6 @@ def _donor_people_reached(server: Server, *args: str) -> str:
     return f"{value:,}" if isinstance(value, int) else value
 
 
-def _trim(shot: Path, target: Path) -> None:
-    """Cut a screenshot below the last drawn row (as test_browser._save_for_readme does)."""
-    from PIL import Image, ImageChops
-
-    image = Image.open(shot).convert("RGB")
-    # Look at the main area only: a sidebar runs the full height.
-    main = image.crop((image.width // 3, 0, image.width, image.height))
-    background = Image.new("RGB", main.size, main.getpixel((main.width - 5, main.height - 5)))
-    box = ImageChops.difference(main, background).getbbox()
-    bottom = min(image.height, (box[3] if box else image.height) + 40)
-    image.crop((0, 0, image.width, bottom)).save(target)
-
-
 def _assert_log_clean(server: Server, secrets_: list[str]) -> None:
     text = server.log.read_text(encoding="utf-8", errors="replace")
     assert server.url in text, "not the server's log"  # Streamlit prints its URL at start
@@ -327,8 +314,8 @@ def test_a_donor_who_opens_gender_signs_in_lands_there_and_sees_only_published_n
     phone.close()
     if os.environ.get("REACH_SAVE_SCREENSHOTS"):
         docs = ROOT / "docs" / "screenshots"
-        _trim(SHOTS / "donor-overview.png", docs / "donor-overview.png")
-        _trim(SHOTS / "donor-overview-phone.png", docs / "donor-overview-phone.png")
+        trim(SHOTS / "donor-overview.png", docs / "donor-overview.png")
+        trim(SHOTS / "donor-overview-phone.png", docs / "donor-overview-phone.png")
 
 
 def test_a_donor_limited_to_one_program_sees_that_programs_published_numbers(server, browser):

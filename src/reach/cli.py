@@ -11,6 +11,7 @@ from pathlib import Path
 
 from . import (
     cli_accounts,
+    cli_args,
     cli_people,
     cli_progress,
     demo,
@@ -28,19 +29,6 @@ EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
 class UsageError(Exception):
     """Bad arguments: exit 2."""
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date in YYYY-MM-DD form") from exc
-
-
-def _year(text: str) -> int:
-    if not (text.isdigit() and len(text) == 4):
-        raise argparse.ArgumentTypeError(f"'{text}' is not a year in YYYY form")
-    return int(text)
 
 
 DB_HELP = "store file (default $REACH_DB or data/reach.duckdb)"
@@ -75,11 +63,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--program", action="append", default=[], metavar="NAME")
     p.add_argument("--country", action="append", default=[], metavar="ISO3")
     p.add_argument("--type", action="append", default=[], metavar="TYPE", dest="event_type")
-    p.add_argument("--from", type=_date, dest="date_from", metavar="YYYY-MM-DD")
-    p.add_argument("--to", type=_date, dest="date_to", metavar="YYYY-MM-DD")
+    p.add_argument("--from", type=cli_args.date, dest="date_from", metavar="YYYY-MM-DD")
+    p.add_argument("--to", type=cli_args.date, dest="date_to", metavar="YYYY-MM-DD")
     p.add_argument(
         "--year",
-        type=_year,
+        type=cli_args.year,
         action="append",
         default=[],
         metavar="YYYY",

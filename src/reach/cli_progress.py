@@ -10,16 +10,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import disclosure, extract, store, targets
+from . import cli_args, disclosure, extract, store, targets
 
 EXIT_OK, EXIT_ERRORS = 0, 1
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date in YYYY-MM-DD form") from exc
 
 
 def add_parser(sub: argparse._SubParsersAction, db_help: str) -> None:
@@ -27,11 +20,13 @@ def add_parser(sub: argparse._SubParsersAction, db_help: str) -> None:
     p = sub.add_parser("progress", help="targets against actuals, with on-track status")
     p.add_argument("--db", type=Path, help=db_help)
     p.add_argument("--program", action="append", default=[], metavar="NAME")
-    p.add_argument("--year", type=int, metavar="YYYY", help="targets whose period overlaps it")
-    p.add_argument("--from", type=_date, dest="date_from", metavar="YYYY-MM-DD")
-    p.add_argument("--to", type=_date, dest="date_to", metavar="YYYY-MM-DD")
+    p.add_argument(
+        "--year", type=cli_args.year, metavar="YYYY", help="targets whose period overlaps it"
+    )
+    p.add_argument("--from", type=cli_args.date, dest="date_from", metavar="YYYY-MM-DD")
+    p.add_argument("--to", type=cli_args.date, dest="date_to", metavar="YYYY-MM-DD")
     p.add_argument("--audience", choices=("organisation", "donor"), default="organisation")
-    p.add_argument("--today", type=_date, metavar="YYYY-MM-DD",
+    p.add_argument("--today", type=cli_args.date, metavar="YYYY-MM-DD",
                    help="work out the status as on this day (default: today)")  # fmt: skip
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
 

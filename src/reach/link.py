@@ -40,7 +40,8 @@ class Encoded:
     stored: bool = False  # an encoding kept in the store: compared with new rows only
 
 
-def _row_name(row: Mapping[str, object]) -> str:
+def row_name(row: Mapping[str, object]) -> str:
+    """A row's name as written: its full_name, or its last, first and patronymic names."""
     if row.get("full_name"):
         return str(row["full_name"])
     parts = [row.get(k) for k in ("last_name", "first_name", "patronymic")]
@@ -64,7 +65,7 @@ def _int(value: object) -> int | None:
 
 def encode_row(key: bytes, ref: object, row: Mapping[str, object]) -> Encoded:
     """A named row encoded with the linkage key; the plain values are not kept."""
-    name = _row_name(row)
+    name = row_name(row)
     parts = encode.name_parts(name)
     phone = phone_identity(row.get("phone"))
     email = encode.email(row.get("email"))  # type: ignore[arg-type]

@@ -112,6 +112,12 @@ def automatic(headers: list[str], kind: str) -> tuple[dict[str, str], dict[str, 
     return renames, {c: hs for c, hs in wanted.items() if len(hs) > 1}
 
 
+def ambiguity(target: str, headers: list[str]) -> str:
+    """The sentence for headers that could each be one contract column."""
+    shown = ", ".join(f"'{' '.join(h.split())}'" for h in headers)
+    return f"the columns {shown} could each be {target}; rename or remove all but one."
+
+
 def identifying(headers: list[str], kind: str) -> list[str]:
     """The headers that hold people's names or contact details: dropped, never stored."""
     return [h for h in headers if is_identifying(h, kind)]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -65,34 +64,41 @@ def _gender(raw: object) -> str | None:
     return GENDER_SPELLINGS.get(str(raw or "").strip().lower())
 
 
-def read_rows(
-    path: Path, delimiter: str, names: list[str], roles: Mapping[int, str]
+def row_fields(
+    rows: Iterable[list[str]], names: list[str], roles: Mapping[int, str]
 ) -> list[dict[str, object]]:
-    """The identifying cells of each data row (and its ID, gender and birth year), in memory.
+    """The identifying cells of each record (and its ID, event, gender and birth year).
 
-    names: the header as the reader names it (after a column mapping); roles: positions of the
-    identifying columns. Row n of the result is rowid n of the table DuckDB reads.
+    names: the header as the reader names it (after a column mapping or the synonyms);
+    roles: positions of the identifying columns. One dict per record, blank ones included.
     """
-    wanted = {i: r for i, r in roles.items()}
+    wanted = dict(roles)
     for i, name in enumerate(names):
         if name in ("participant_id", "event_id", "gender", "birth_year") and i not in wanted:
             wanted[i] = name
     out: list[dict[str, object]] = []
+    for record in rows:
+        fields: dict[str, object] = {}
+        for i, what in wanted.items():
+            value = record[i].strip() if i < len(record) else ""
+            if not value:
+                continue
+            if what == "full_name" and "full_name" in fields:
+                fields[what] = f"{fields[what]} {value}"  # two name columns: one name
+            else:
+                fields[what] = value
+        out.append(fields)
+    return out
+
+
+def read_rows(
+    path: Path, delimiter: str, names: list[str], roles: Mapping[int, str]
+) -> list[dict[str, object]]:
+    """row_fields() of a prepared CSV on disk: row n is rowid n of the table DuckDB reads."""
     with open(path, encoding="utf-8", newline="") as handle:
         reader = csv.reader(handle, delimiter=delimiter)
         next(reader, None)
-        for record in reader:
-            fields: dict[str, object] = {}
-            for i, what in wanted.items():
-                value = record[i].strip() if i < len(record) else ""
-                if not value:
-                    continue
-                if what == "full_name" and "full_name" in fields:
-                    fields[what] = f"{fields[what]} {value}"  # two name columns: one name
-                else:
-                    fields[what] = value
-            out.append(fields)
-    return out
+        return row_fields(reader, names, roles)
 
 
 def names_for(data: bytes, name: str, ids: list[str | None]) -> dict[str, list[str]]:
@@ -100,23 +106,13 @@ def names_for(data: bytes, name: str, ids: list[str | None]) -> dict[str, list[s
 
     For the analyst who has the list open (the Data page's review); never stored or cached.
     """
-    text, _ = read._decode(data, name)
-    text = text.lstrip("\ufeff")
-    reader = csv.reader(
-        io.StringIO(text, newline=""), delimiter=read._sniff_delimiter(read._first_line(text))
-    )
-    roles = idcolumns.roles(next(reader, []))
+    rows = read.records(data, name)
+    roles = idcolumns.roles(rows[0] if rows else [])
     found: dict[str, list[str]] = {}
-    for n, record in enumerate(reader):
-        if n >= len(ids) or not ids[n]:
-            continue
-        parts = {r: record[i].strip() for i, r in roles.items() if i < len(record)}
-        written = parts.get("full_name") or " ".join(
-            parts.get(k, "") for k in ("last_name", "first_name", "patronymic")
-        )
-        written = " ".join(written.split())
-        if written and written not in found.setdefault(str(ids[n]), []):
-            found[str(ids[n])].append(written)
+    for pid, fields in zip(ids, row_fields(rows[1:], [], roles), strict=False):
+        written = " ".join(link.row_name(fields).split())
+        if pid and written and written not in found.setdefault(str(pid), []):
+            found[str(pid)].append(written)
     return found
 
 

@@ -9,8 +9,6 @@ spreadsheet and delete the names.
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 import pandas as pd
@@ -30,11 +28,7 @@ def _names(header: list[str], name: str) -> list[str]:
     """The header as linking reads it: the Data page's synonyms applied (Пол → gender)."""
     renames, ambiguous = mapping.automatic(header, "participants")
     for target, headers in ambiguous.items():
-        shown = ", ".join(f"'{h}'" for h in headers)
-        raise PseudonymizeError(
-            f"{name} row 1: the columns {shown} could each be {target}; rename or remove all "
-            "but one."
-        )
+        raise PseudonymizeError(f"{name} row 1: {mapping.ambiguity(target, headers)}")
     return [renames.get(h, identifying_key(h).replace(" ", "_")) for h in header]
 
 
@@ -42,10 +36,7 @@ def pseudonymize(
     data: bytes, name: str, key: bytes, db: Path | None = None
 ) -> tuple[bytes, dict[str, int]]:
     """The file's rows in order, identifying columns removed, participant_id filled in."""
-    text, _ = read._decode(data, name)
-    text = text.lstrip("\ufeff")
-    delimiter = read._sniff_delimiter(read._first_line(text))
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    rows = read.records(data, name)
     if not rows:
         raise PseudonymizeError(f"{name}: is empty.")
     header, body = rows[0], [r for r in rows[1:] if any(c.strip() for c in r)]
@@ -56,15 +47,7 @@ def pseudonymize(
         raise PseudonymizeError(
             f"{name}: has no column of names, phones, e-mails or UIC codes to replace."
         )
-    fields = []
-    for cells in body:
-        row: dict[str, object] = {}
-        for i, what in [*linkable.items(), *((i, n) for i, n in enumerate(names))]:
-            value = cells[i].strip() if i < len(cells) else ""
-            if value and what in (*idcolumns.LINKABLE, "participant_id", "gender", "birth_year"):
-                joined = what == "full_name" and row.get(what)
-                row[what] = f"{row[what]} {value}" if joined else value
-        fields.append(row)
+    fields = people.row_fields(body, names, linkable)
     kept, taken = [], set()
     if db is not None:
         with store.connect(db, read_only=True) as con:  # read only: the store is not changed

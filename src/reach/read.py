@@ -187,6 +187,14 @@ def _sniff_delimiter(header_line: str) -> str:
     return best if counts[best] else ","
 
 
+def records(data: bytes, name: str) -> list[list[str]]:
+    """A small CSV's records in memory (header first), decoded and split as prepare() reads it."""
+    text, _ = _decode(data, name)
+    text = text.lstrip("\ufeff")
+    delimiter = _sniff_delimiter(_first_line(text))
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+
+
 def prepare(data: bytes, name: str, workdir: Path, source: Path | None = None) -> CsvText:
     """Check, decode and sniff one CSV; write it as UTF-8 to workdir unless it already is."""
     if not data.strip():

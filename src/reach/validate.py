@@ -290,11 +290,9 @@ def _synonyms(header: list[str], kind: str, name: str, report: Report) -> dict[s
     """The Data page's header synonyms (Мероприятие → event_id), where each is one-to-one."""
     renames, ambiguous = mapping.automatic(header, kind)
     for target, headers in ambiguous.items():
-        shown = ", ".join(f"'{' '.join(h.split())}'" for h in headers)
         report.add(
             Issue(
-                ERROR, name, "ambiguous_header",
-                f"the columns {shown} could each be {target}; rename or remove all but one.",
+                ERROR, name, "ambiguous_header", mapping.ambiguity(target, headers),
                 column=" ".join(headers[-1].split()), rows=(1,),
             )
         )  # fmt: skip
@@ -320,7 +318,8 @@ def _link(
     kept = sqlfiles.has_table(con, "meta") and sqlfiles.scalar(
         con, "select value from meta where key = 'link_key_check'"
     )
-    if kept and kept != check:
+    other_key = bool(kept) and kept != check
+    if other_key:
         report.add(
             Issue(
                 WARNING, name, "linkage_key_changed",
@@ -333,8 +332,8 @@ def _link(
     names = read.header_names(csv_text, rename)
     rows = people.read_rows(csv_text.path, csv_text.delimiter, names, roles)
     # With another key the kept encodings match nothing: linking within the file is all.
-    stored = [] if kept and kept != check else people.stored(con)
-    seen = {} if kept and kept != check else people.seen_at(con, rows)
+    stored = [] if other_key else people.stored(con)
+    seen = {} if other_key else people.seen_at(con, rows)
     found = people.assign(key, rows, stored, people.known_ids(con), seen)
     del rows  # the names: in memory for this call only
     found.review = people.unknown_pairs(con, found.review)
