@@ -217,12 +217,15 @@ def test_a_donor_session_connection_holds_no_person_level_table(db):
             "select schema_name, table_name from duckdb_tables()"
         ).fetchall()
     }
-    # Counts per cell, facts of the extract, and targets with their published actuals.
+    # Counts per cell, facts of the extract, targets with their published actuals, and the
+    # loads behind them (no file name, no account).
     assert tables == {("published", "cells"), ("published", "ages"), ("published", "facts"),
-                      ("published", "progress")}  # fmt: skip
+                      ("published", "progress"), ("published", "sources")}  # fmt: skip
     columns = {r[0] for r in con.execute("describe published.progress").fetchall()}
     assert columns == {"program", "indicator", "period", "gender", "age_band", "country_code",
                        "period_start", "period_end", "target", "actual"}  # fmt: skip
+    columns = {r[0] for r in con.execute("describe published.sources").fetchall()}
+    assert columns == {"load_id", "loaded_at", "mode", "size", "sha256"}
     views = con.execute("select count(*) from duckdb_views() where not internal").fetchone()[0]
     assert views == 0
 

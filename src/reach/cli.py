@@ -14,6 +14,7 @@ from . import (
     cli_args,
     cli_people,
     cli_progress,
+    cli_report,
     demo,
     donor,
     extract,
@@ -92,6 +93,7 @@ def _parser() -> argparse.ArgumentParser:
 
     cli_people.add_parsers(sub, DB_HELP)
     cli_progress.add_parser(sub, DB_HELP)
+    cli_report.add_parser(sub, DB_HELP)
 
     p = sub.add_parser("demo", help="write a synthetic dataset in the contract's format")
     p.add_argument("out_dir", type=Path)
@@ -342,6 +344,7 @@ COMMANDS = {
     "pseudonymize": cli_people.run_pseudonymize,
     "duplicates": cli_people.run_duplicates,
     "progress": cli_progress.run,
+    "report": cli_report.run,
     "backup": _cmd_backup,
     "restore": _cmd_restore,
 }

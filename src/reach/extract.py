@@ -35,6 +35,7 @@ AGE_PEOPLE = ("people",)
 GENDERS = ("female", "male", "other", "undisclosed")
 DIMENSIONS = ("period", "program", "country", "event_type", "level")
 BREAKDOWNS = ("none", *DIMENSIONS)
+TABLES = ("cells", "ages", "facts", "progress", "sources")  # the published schema, whole
 
 
 def scope_key(programs: Iterable[str]) -> str:
@@ -94,13 +95,15 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> int:
     )
     # Targets with their actuals under the same rule, for the donors' Targets page.
     targets.publish(con, SCHEMA)
+    # The loads behind these numbers (when, and each file's SHA-256), for a report's provenance.
+    con.execute(f"create or replace table {SCHEMA}.sources as {sqlfiles.sql_text('load_sources')}")
     return len(published)
 
 
 def copy_into(source: duckdb.DuckDBPyConnection, target: duckdb.DuckDBPyConnection) -> None:
     """Copy the published schema of `source` into `target` (and nothing else)."""
     target.execute(f"create schema if not exists {SCHEMA}")
-    for table in ("cells", "ages", "facts", "progress"):
+    for table in TABLES:
         exists = sqlfiles.scalar(
             source,
             "select count(*) from duckdb_tables() where schema_name = $s and table_name = $t",
@@ -220,8 +223,8 @@ def has_ages(con: duckdb.DuckDBPyConnection) -> bool:
 
 def is_current(con: duckdb.DuckDBPyConnection) -> bool:
     """True when the extract has every table this Reach publishes (ages and targets came
-    later: a store built before them is rebuilt once when opened)."""
-    return all(_has_table(con, t) for t in ("cells", "facts", "ages", "progress"))
+    later, then the loads behind them: a store built before them is rebuilt once when opened)."""
+    return all(_has_table(con, t) for t in TABLES)
 
 
 def options(con: duckdb.DuckDBPyConnection, scope: tuple[str, ...] = ()) -> dict[str, list[str]]:
@@ -257,3 +260,25 @@ def sync_scopes(con: duckdb.DuckDBPyConnection, scopes: Iterable[Iterable[str]])
         con.execute("rollback")
         raise
     return True
+
+
+def sources(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The loads behind the published numbers: load_id, loaded_at, mode, size, sha256."""
+    if not _has_table(con, "sources"):
+        return pd.DataFrame(columns=["load_id", "loaded_at", "mode", "size", "sha256"])
+    return con.execute(f"select * from {SCHEMA}.sources order by load_id").df()
+
+
+def has_scope(con: duckdb.DuckDBPyConnection, programs: Iterable[str]) -> bool:
+    """True when the extract has cells for this set of programs taken together (one program,
+    or the multi-program scope of a donor account)."""
+    progs = sorted(set(programs))
+    if len(progs) <= 1:
+        return True
+    return bool(
+        sqlfiles.scalar(
+            con,
+            f"select count(*) from {SCHEMA}.cells where scope_key = $k",
+            {"k": scope_key(progs)},
+        )
+    )

@@ -11,12 +11,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import duckdb
 import pandas as pd
 
 from . import disclosure, metrics, sqlfiles
 from .metrics import Filters
+from .ui import labels  # no Streamlit in it: how codes are worded
+
+if TYPE_CHECKING:  # extract imports this module: the donor's filters are named for types only
+    from . import extract
 
 # A period in progress is on track when its actual is at least the target pro-rated by the
 # time elapsed, behind from BEHIND of that, and off track below.
@@ -213,3 +218,46 @@ def published_progress(
         return pd.DataFrame(columns=COLUMNS)
     rows = stored(con, programs, date_from, date_to, table=f"{schema}.progress")
     return _with_status(rows, today or dt.date.today(), published=True)
+
+
+def donor_scope(
+    f: extract.DonorFilters, scope: tuple[str, ...] = ()
+) -> tuple[tuple[str, ...], dt.date | None, dt.date | None]:
+    """The programs and dates whose targets a donor's choice shows, within the account's
+    programs: (programs, first day, last day)."""
+    if f.program:
+        programs = (f.program,) if not scope or f.program in scope else (metrics.NO_PROGRAM,)
+    else:
+        programs = tuple(sorted(scope))
+    first = dt.date(int(f.year), 1, 1) if f.year else None
+    last = dt.date(int(f.year), 12, 31) if f.year else None
+    return programs, first, last
+
+
+def _split(row: pd.Series) -> str:
+    parts = [
+        labels.gender(row["gender"]) if row["gender"] else "",
+        f"age {labels.label('age_band', row['age_band'])}" if row["age_band"] else "",
+        labels.country(row["country_code"]) if row["country_code"] else "",
+    ]
+    return ", ".join(p for p in parts if p)
+
+
+def described(df: pd.DataFrame, donor: bool) -> pd.DataFrame:
+    """The progress rows with readable labels and texts (published counts for donors):
+    indicator_name, split, what, label and actual_text, as the page, chart and report show."""
+    out = df.copy()
+    out["indicator_name"] = [labels.label("indicator", i) for i in out["indicator"]]
+    out["split"] = [_split(r) for _, r in out.iterrows()]
+    out["what"] = [
+        f"{r.indicator_name} · {r.period}" + (f" · {r.split}" if r.split else "")
+        for r in out.itertuples()
+    ]
+    out["label"] = [f"{r.program} · {r.what}" for r in out.itertuples()]
+    if donor:
+        out["actual_text"] = [
+            disclosure.text(None if pd.isna(a) else int(a)) for a in out["actual"]
+        ]
+    else:
+        out["actual_text"] = [f"{int(a):,}" for a in out["actual"]]
+    return out

@@ -149,12 +149,7 @@ def _donor_progress(
 
 def donor_progress(f: DonorFilters, scope: tuple[str, ...] = ()) -> pd.DataFrame:
     """Targets against published actuals for a donor's choice, within the account's programs."""
-    if f.program:
-        programs = (f.program,) if not scope or f.program in scope else (metrics.NO_PROGRAM,)
-    else:
-        programs = tuple(sorted(scope))
-    first = dt.date(int(f.year), 1, 1) if f.year else None
-    last = dt.date(int(f.year), 12, 31) if f.year else None
+    programs, first, last = targets.donor_scope(f, scope)
     return _donor_progress(stamp(), programs, first, last, dt.date.today())
 
 

@@ -5,42 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from .. import charts_targets, disclosure, targets
-from . import frames, labels
+from .. import charts_targets, targets
+from . import frames
 
 HOW = (
     "**On track**: the actual is at least the target pro-rated by the share of the period gone "
     f"by; **behind** from {targets.BEHIND:.0%} of that, **off track** below. **Achieved** once "
     "the target is reached; **missed** when the period ended short of it."
 )
-
-
-def _split(row: pd.Series) -> str:
-    parts = [
-        labels.gender(row["gender"]) if row["gender"] else "",
-        f"age {labels.label('age_band', row['age_band'])}" if row["age_band"] else "",
-        labels.country(row["country_code"]) if row["country_code"] else "",
-    ]
-    return ", ".join(p for p in parts if p)
-
-
-def described(df: pd.DataFrame, donor: bool) -> pd.DataFrame:
-    """The progress rows with readable labels and texts (published counts for donors)."""
-    out = df.copy()
-    out["indicator_name"] = [labels.label("indicator", i) for i in out["indicator"]]
-    out["split"] = [_split(r) for _, r in out.iterrows()]
-    out["what"] = [
-        f"{r.indicator_name} · {r.period}" + (f" · {r.split}" if r.split else "")
-        for r in out.itertuples()
-    ]
-    out["label"] = [f"{r.program} · {r.what}" for r in out.itertuples()]
-    if donor:
-        out["actual_text"] = [
-            disclosure.text(None if pd.isna(a) else int(a)) for a in out["actual"]
-        ]
-    else:
-        out["actual_text"] = [f"{int(a):,}" for a in out["actual"]]
-    return out
 
 
 def tiles(df: pd.DataFrame) -> None:
@@ -79,7 +51,7 @@ def draw(df: pd.DataFrame, scope: str, donor: bool, name: str = "targets") -> No
             "the Data page: program, indicator, period, target."
         )
         return
-    shown = described(df, donor)
+    shown = targets.described(df, donor)
     fig = charts_targets.progress_bars(shown, f"Targets: share achieved — {scope}")
     st.plotly_chart(fig, width="stretch", config={"displaylogo": False})
     st.caption(HOW)

@@ -1,0 +1,151 @@
+"""Making a report: the scope asked for, the numbers for its audience, the file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from .. import extract, i18n, metrics, normalize, store
+from . import content, document
+from .model import AUDIENCES, Report
+
+Step = Callable[[str], None]
+
+
+class ScopeError(ValueError):
+    """The scope asked for cannot be reported for this audience; the message says why."""
+
+
+def organisation() -> str | None:
+    """The organisation named in every report's title block ($REACH_ORGANISATION)."""
+    return os.environ.get("REACH_ORGANISATION", "").strip() or None
+
+
+@dataclass(frozen=True)
+class Request:
+    """What the command line asks for: an audience, a language and a scope."""
+
+    audience: str = "donor"
+    programs: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()  # ISO alpha-3, or names normalize.country reads
+    years: tuple[int, ...] = ()
+    lang: str = "en"
+
+    def checked(self) -> Request:
+        """The request with countries as codes; ScopeError when it cannot be made."""
+        if self.audience not in AUDIENCES:
+            raise ScopeError(f"the audience must be one of {', '.join(AUDIENCES)}")
+        try:
+            i18n.check(self.lang)
+        except i18n.UnknownLanguage as exc:
+            raise ScopeError(str(exc)) from exc
+        codes = []
+        for raw in self.countries:
+            code = normalize.country(raw)
+            if code is None:
+                raise ScopeError(f"--country '{raw}' is not a known country code or name")
+            codes.append(code)
+        years = sorted(set(self.years))
+        if self.audience == "donor":
+            # The donor numbers are published for one year, one country (or all) at a time.
+            if len(years) > 1:
+                raise ScopeError("a donor report covers one --year (or all years)")
+            if len(codes) > 1:
+                raise ScopeError("a donor report covers one --country (or all countries)")
+        elif years and years != list(range(years[0], years[-1] + 1)):
+            raise ScopeError("the --year values must follow one another (e.g. 2023 and 2024)")
+        return Request(self.audience, tuple(self.programs), tuple(codes), tuple(years), self.lang)
+
+    def filters(self) -> metrics.Filters:
+        """The organisation's filters for this scope."""
+        first = dt.date(self.years[0], 1, 1) if self.years else None
+        last = dt.date(self.years[-1], 12, 31) if self.years else None
+        return metrics.Filters(
+            programs=self.programs, countries=self.countries, date_from=first, date_to=last
+        )
+
+    def donor(self) -> tuple[extract.DonorFilters, tuple[str, ...]]:
+        """The donor view and program scope for this request: one program is a filter, two or
+        more are read as one account's scope, published only when such an account exists."""
+        programs = tuple(dict.fromkeys(self.programs))
+        f = extract.DonorFilters(
+            year=str(self.years[0]) if self.years else None,
+            program=programs[0] if len(programs) == 1 else None,
+            country=self.countries[0] if self.countries else None,
+        )
+        return f, programs if len(programs) > 1 else ()
+
+
+def director_report(
+    path: Path | str, request: Request, today: dt.date | None = None, step: Step = lambda _: None
+) -> Report:
+    """The organisation's report (exact numbers) for a request, read from the store."""
+    store.ensure(path)
+    with store.connect(path, read_only=True) as con:
+        return content.for_director(
+            con, request.filters(), lang=request.lang, organisation=organisation(),
+            today=today, step=step,
+        )  # fmt: skip
+
+
+def donor_report(
+    path: Path | str, request: Request, today: dt.date | None = None, step: Step = lambda _: None
+) -> Report:
+    """The donors' report (published numbers) for a request, read from the extract alone."""
+    f, scope = request.donor()
+    con = store.published_snapshot(path)
+    try:
+        if scope and not extract.has_scope(con, scope):
+            raise ScopeError(
+                "donor numbers for several programs together are published only for the "
+                "programs of a donor account; give one --program, or make such an account"
+            )
+        return content.for_donor(
+            con, f, scope, lang=request.lang, organisation=organisation(), today=today,
+            step=step,
+        )  # fmt: skip
+    finally:
+        con.close()
+
+
+def report_for(
+    path: Path | str, request: Request, today: dt.date | None = None, step: Step = lambda _: None
+) -> Report:
+    """The report a request asks for, for its audience."""
+    request = request.checked()
+    make = donor_report if request.audience == "donor" else director_report
+    return make(path, request, today, step)
+
+
+def render(report: Report, fmt: str, step: Step = lambda _: None) -> bytes:
+    """The report as a file: 'pdf' (A4, fonts embedded) or 'html' (one self-contained page)."""
+    if fmt not in document.FORMATS:
+        raise ValueError(f"fmt must be one of {', '.join(document.FORMATS)}")
+    page = document.html(report, step)
+    if fmt == "html":
+        return page.encode("utf-8")
+    step(i18n.Formats(report.lang)._("Laying out the pages"))
+    return document.pdf(page)
+
+
+def connection_report(
+    con: duckdb.DuckDBPyConnection,
+    filters: metrics.Filters | extract.DonorFilters,
+    account: tuple[str, ...],
+    lang: str = "en",
+    step: Step = lambda _: None,
+) -> Report:
+    """The report of a page's filters on the page's own connection (the app's snapshot, or a
+    donor's published extract), for the account's programs."""
+    if isinstance(filters, extract.DonorFilters):
+        return content.for_donor(
+            con, filters, account, lang=lang, organisation=organisation(), step=step
+        )
+    return content.for_director(
+        con, filters, account, lang=lang, organisation=organisation(), step=step
+    )
