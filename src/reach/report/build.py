@@ -133,6 +133,13 @@ def render(report: Report, fmt: str, step: Step = lambda _: None) -> bytes:
     return document.pdf(page)
 
 
+def both(report: Report, step: Step = lambda _: None) -> tuple[bytes, bytes]:
+    """The report as (HTML, PDF), its charts drawn once for both."""
+    page = document.html(report, step)
+    step(i18n.Formats(report.lang)._("Laying out the pages"))
+    return page.encode("utf-8"), document.pdf(page)
+
+
 def connection_report(
     con: duckdb.DuckDBPyConnection,
     filters: metrics.Filters | extract.DonorFilters,

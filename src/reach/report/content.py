@@ -119,7 +119,7 @@ def _countries_table(w: Words, rows: pd.DataFrame) -> Table:
             _("Events"): [w.count(v) for v in rows["events"]],
         }
     )
-    return Table(data)
+    return Table(data, text_columns=(_("Country"),))
 
 
 def _map_labels(w: Words, rows: pd.DataFrame) -> dict[str, str]:
@@ -391,7 +391,7 @@ def for_director(
                 _plain(charts.cumulative_reach(over, ""), 300)),
         Section("map", _("People reached by country"),
                 _("Where the events were held."),
-                Figure(_no_title(charts.country_map(countries, "")), 400,
+                Figure(_no_title(charts.country_map(countries, "")), 370,
                        _map_labels(w, countries)),
                 (_countries_table(w, countries),)),
         Section("cascade", _("Cascades per program"),
@@ -413,7 +413,8 @@ def for_director(
 
 
 def _no_title(fig):
-    fig.update_layout(title_text="")
+    """A map for print: no title, and no room kept above for one."""
+    fig.update_layout(title_text="", margin_t=10)
     return fig
 
 
@@ -483,7 +484,7 @@ def for_donor(
                     {"direct_reach": _("Directly"), "cascade_reach": _("Through cascades")}, "",
                 ), 300, top=60)),
         Section("map", _("People reached by country"), _("Where the events were held."),
-                Figure(_no_title(charts.published_map(countries, "")), 400,
+                Figure(_no_title(charts.published_map(countries, "")), 370,
                        _map_labels(w, countries)),
                 (_countries_table(w, countries),)),
         Section("cascade", _("Cascades per program"),

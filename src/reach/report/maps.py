@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
@@ -78,30 +79,28 @@ def vector_map(
             share = min(1.0, max(0.0, 1.0 - share if reverse else share))
             fills.setdefault(sample_colorscale(scale, [share])[0], []).append(code)
         # MapLibre fills every country of a trace, then draws their borders on top: so do the
-        # traces here, or a neighbour's fill would cover half of each shared border.
+        # traces here, or a neighbour's fill would cover half of each shared border. Fills are
+        # opaque: the map's 0.95 opacity over white only paled them a little, and the colour
+        # bar shows the scale's own colours.
         for colour, codes in fills.items():
             x, y = _path(r for c in codes for r in rings[c])
-            out.add_scatter(x=x, y=y, fill="toself", fillcolor=colour, mode="none",
-                            name=trace.name, meta=codes)  # fmt: skip
-        line = trace.marker.line
+            out.add_scatter(
+                x=x, y=y, fill="toself", fillcolor=colour, mode="none", name=trace.name, meta=codes
+            )
+        line = trace.marker.line  # plotly's defaults: #444, 1 px
+        border = {
+            "color": line.color or "#444444",
+            "width": 1 if line.width is None else line.width,
+        }
         x, y = _path(r for codes in fills.values() for c in codes for r in rings[c])
-        out.add_scatter(
-            x=x, y=y, mode="lines", name=f"{trace.name} (borders)",
-            line={"color": line.color or "#444444", "width": 1 if line.width is None
-                  else line.width},
-        )  # fmt: skip
+        out.add_scatter(x=x, y=y, mode="lines", line=border, name=f"{trace.name} (borders)")
 
-    # The colour bar: one invisible point per colour axis keeps the axis, and so its bar, shown.
+    # The colour bar, drawn as a row of small rectangles: WeasyPrint does not paint SVG
+    # gradients, and plotly's colour bar is one.
     for name, (scale, low, high) in axes.items():
-        out.add_scatter(
-            x=[(west + east) / 2], y=[(view[2] + view[3]) / 2], mode="markers",
-            marker={"coloraxis": name, "color": [low], "size": 1, "opacity": 0},
-            name=f"{name} (colour bar)",
-        )  # fmt: skip
-        bar = layout[name].to_plotly_json()
-        # The scale and range the fills were coloured with, written out even where the figure
-        # left them unset, so the bar always matches the countries.
-        out.layout[name] = {**bar, "colorscale": scale, "cmin": low, "cmax": high}
+        title = layout[name].colorbar.title.text or ""
+        for shape in _colour_bar(scale, low, high, title, margin["b"] / plot[1]):
+            (out.add_shape if shape.pop("_kind") == "shape" else out.add_annotation)(shape)
     out.update_traces(hoverinfo="skip", showlegend=False)
 
     for label in _labels(labels or {}, shapes, view, plot):
@@ -125,6 +124,53 @@ def vector_map(
         plot_bgcolor="#ffffff",
     )
     return out
+
+
+BAR_STEPS = 48  # rectangles in the printed colour bar: smooth at print size
+BAR_SPAN = (0.05, 0.95)  # of the plot's width
+
+
+def _nice_ticks(low: float, high: float, most: int = 6) -> list[float]:
+    """Round tick values from low to high (1, 2 or 5 times a power of ten apart)."""
+    if high <= low:
+        return [low]
+    raw = (high - low) / (most - 1)
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    first = math.ceil(low / step) * step
+    return [first + i * step for i in range(int((high - first) // step) + 1)]
+
+
+def _colour_bar(
+    scale: list, low: float, high: float, title: str, below: float
+) -> list[dict[str, Any]]:
+    """Shapes and annotations of a horizontal colour bar under the plot (paper coordinates;
+    `below` is the bottom margin as a share of the plot's height)."""
+    left, right = BAR_SPAN
+    top, bottom = -below * 0.38, -below * 0.55
+    items: list[dict[str, Any]] = []
+    colours = sample_colorscale(scale, [i / (BAR_STEPS - 1) for i in range(BAR_STEPS)])
+    width = (right - left) / BAR_STEPS
+    for i, colour in enumerate(colours):
+        x0 = left + i * width
+        items.append({
+            "_kind": "shape", "type": "rect", "xref": "paper", "yref": "paper",
+            "x0": x0, "x1": x0 + width * 1.02, "y0": bottom, "y1": top,
+            "fillcolor": colour, "line": {"width": 0}, "layer": "above",
+        })  # fmt: skip
+    if title:
+        items.append({
+            "_kind": "annotation", "text": title, "xref": "paper", "yref": "paper",
+            "x": (left + right) / 2, "y": top, "yanchor": "bottom", "showarrow": False,
+        })  # fmt: skip
+    for tick in _nice_ticks(low, high):
+        share = (tick - low) / (high - low) if high > low else 0.0
+        items.append({
+            "_kind": "annotation", "text": f"{tick:,.0f}", "xref": "paper", "yref": "paper",
+            "x": left + share * (right - left), "y": bottom, "yanchor": "top",
+            "showarrow": False, "font": {"size": 10},
+        })  # fmt: skip
+    return items
 
 
 def _scale(fig: go.Figure, trace: go.Choroplethmap) -> tuple[list, float, float, bool]:

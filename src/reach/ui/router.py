@@ -21,13 +21,14 @@ PAGES: dict[str, tuple[str, str | None, str, str]] = {
     "cascade": ("pages/cascade.py", "pages/donor_cascade.py", "Cascade", "donor"),
     "gender": ("pages/gender.py", "pages/donor_gender.py", "Gender and age", "donor"),
     "targets": ("pages/targets.py", "pages/donor_targets.py", "Targets", "donor"),
+    "report": ("pages/report.py", "pages/donor_report.py", "Report", "donor"),
     "data": ("pages/data.py", None, "Data", "analyst"),
     "accounts": ("pages/accounts.py", None, "Accounts", "admin"),
     "audit": ("pages/audit.py", None, "Audit log", "admin"),
     "methodology": ("pages/methodology.py", "pages/methodology.py", "Methodology", "donor"),
 }
 # Pages that read the sidebar's filters.
-FILTERED = ("overview", "reach", "cascade", "gender", "targets")
+FILTERED = ("overview", "reach", "cascade", "gender", "targets", "report")
 
 
 def allowed(viewer: Viewer) -> list[str]:

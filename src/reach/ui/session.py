@@ -15,6 +15,8 @@ from .. import donor, extract, history, mapping, metrics, review, store, targets
 from ..export import contract_files
 from ..extract import DonorFilters
 from ..metrics import Filters
+from ..report import build as report_build
+from ..report.model import Report
 from ..validate import Source
 
 Version = tuple[int, int]
@@ -122,6 +124,20 @@ def _published_metric(
 def donor_metric(name: str, f: DonorFilters, scope: tuple[str, ...] = (), **kwargs: Any) -> Any:
     """A published number or table (donor audience) for the donor filters within `scope`."""
     return _published_metric(name, stamp(), f, scope, **kwargs)
+
+
+def report(
+    filters: Filters | DonorFilters,
+    scope: tuple[str, ...],
+    lang: str,
+    step: Any = lambda _: None,
+) -> Report:
+    """The impact report of a page's filters within `scope`: published numbers for a donor's
+    filters (read from the published extract), exact ones for the organisation's."""
+    if isinstance(filters, DonorFilters):
+        return _on(True, stamp(), report_build.connection_report, filters, scope, lang, step)
+    organisation_only()
+    return _on(False, stamp(), report_build.connection_report, filters, scope, lang, step)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
