@@ -307,7 +307,8 @@ def _provenance(
         version=__version__, filters=filters
     )
     if built:
-        text += " " + _("Published numbers built {when} (UTC).").format(when=built)
+        when = fm.datetime(dt.datetime.fromisoformat(built).replace(tzinfo=None))
+        text += " " + _("Published numbers built {when} (UTC).").format(when=when)
     note = "" if len(rows) else _("No load is recorded for these numbers.")
     table = Table(
         rows, text_columns=(_("Mode"), _("File SHA-256")), note=note,
