@@ -211,6 +211,7 @@ def main() -> None:
         reach("--help")
         start.append(time.perf_counter() - t)
 
+    load_before = os.getloadavg()[0]
     todo = cases(db, program, reports)
     for _ in range(args.repeat):  # interleaved, so a busy moment does not hit one case alone
         for c in todo:
@@ -219,6 +220,7 @@ def main() -> None:
     for c in todo:
         if c.ext == "pdf":
             c.phases = phases(db, c.request)
+    load_after = os.getloadavg()[0]
 
     rows, problems = [], []
     for c in todo:
@@ -277,7 +279,8 @@ def main() -> None:
         + (f"load {made['load']:.0f} s." if "load" in made else ""),
         f"Program: {program} ({programs[0][1]:,} events, the most of {len(programs)}).",
         f"Interpreter start-up (`python -m reach --help`, median of {args.repeat}): "
-        f"{statistics.median(start):.2f} s.",
+        f"{statistics.median(start):.2f} s. Load average (1 min) before / after the runs: "
+        f"{load_before:.1f} / {load_after:.1f} on {cpu} cores.",
         "",
         f"| report | format | wall time, median of {args.repeat} (s) | in the command (s) "
         "| size (MB) | PDF pages | peak RSS (MB) | phases: numbers / charts (n) / layout (s) "
@@ -310,6 +313,7 @@ def main() -> None:
         "program": program,
         "startup_seconds": start,
         "store_made": made,
+        "load_average": [load_before, load_after],
         "limits": {"mb": LIMIT_MB, "seconds": LIMIT_S},
         "reports": rows,
         "problems": problems,
