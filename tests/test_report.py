@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -21,29 +20,13 @@ from reach.cli import main
 from reach.i18n import Formats
 from reach.report import build, render
 
+from .test_report_render import _poppler, _text, needs_chromium
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"
 VALUE = re.compile(r"^(<8|—|[\d,.\u00a0]+%?|[\d.,]+×)$")
 
-needs_chromium = pytest.mark.skipif(
-    not Path(render.CHROMIUM).exists() and not render.os.environ.get("BROWSER_PATH"),
-    reason="Debian's chromium is not installed (apt-get install chromium; see README)",
-)
 pytestmark = needs_chromium
-
-
-def _poppler(tool: str) -> str:
-    path = shutil.which(tool)
-    if path is None:
-        pytest.skip(f"{tool} is missing: install Debian's poppler-utils to check the PDF")
-    return path
-
-
-def pdf_text(pdf: Path) -> str:
-    return subprocess.run(
-        [_poppler("pdftotext"), "-enc", "UTF-8", str(pdf), "-"],
-        check=True, capture_output=True, text=True,
-    ).stdout  # fmt: skip
 
 
 def headline(text: str) -> list[str]:
@@ -71,7 +54,7 @@ def sample_store(tmp_path_factory) -> Path:
 
 def report(db: Path, out: Path, *args: str) -> str:
     assert main(["report", "--db", str(db), "--out", str(out), *args]) == 0
-    return pdf_text(out) if out.suffix == ".pdf" else out.read_text(encoding="utf-8")
+    return _text(out) if out.suffix == ".pdf" else out.read_text(encoding="utf-8")
 
 
 # ---------------------------------------------------------------------------------------------

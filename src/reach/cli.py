@@ -137,12 +137,10 @@ def _cmd_load(args: argparse.Namespace) -> int:
 
 
 def _filters(args: argparse.Namespace) -> Filters:
-    countries = []
-    for raw in args.country:
-        code = normalize.country(raw)
-        if code is None:
-            raise UsageError(f"--country '{raw}' is not a known country code or name")
-        countries.append(code)
+    try:
+        countries = normalize.country_codes(args.country)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
     types = []
     for raw in args.event_type:
         etype = normalize.event_type(raw)

@@ -136,3 +136,14 @@ def event_type(value: str) -> str | None:
 def country(value: str) -> str | None:
     """The alpha-3 code for a code or English name, or None."""
     return countries.resolve(value)
+
+
+def country_codes(raws: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """The alpha-3 codes of --country values; ValueError naming the first unknown one."""
+    codes = []
+    for raw in raws:
+        code = country(raw)
+        if code is None:
+            raise ValueError(f"--country '{raw}' is not a known country code or name")
+        codes.append(code)
+    return tuple(codes)

@@ -44,12 +44,10 @@ class Request:
             i18n.check(self.lang)
         except i18n.UnknownLanguage as exc:
             raise ScopeError(str(exc)) from exc
-        codes = []
-        for raw in self.countries:
-            code = normalize.country(raw)
-            if code is None:
-                raise ScopeError(f"--country '{raw}' is not a known country code or name")
-            codes.append(code)
+        try:
+            codes = list(normalize.country_codes(self.countries))
+        except ValueError as exc:
+            raise ScopeError(str(exc)) from exc
         years = sorted(set(self.years))
         if self.audience == "donor":
             # The donor numbers are published for one year, one country (or all) at a time.

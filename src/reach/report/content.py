@@ -144,6 +144,51 @@ def _cascade_table(w: Words, levels: pd.DataFrame, people: str, programs: pd.Dat
     return Table(pd.DataFrame(cols), text_columns=(_("Program"),))
 
 
+def _female_share(w: Words, counts: dict[str, object]) -> float | None:
+    """female / (female + male + other) of one group's counts: from the published counts
+    (none when one is <8) for donors, exact for directors (none when nobody said)."""
+    n = {g: None if pd.isna(counts.get(g)) else int(counts[g]) for g in GENDERS}
+    if w.published:
+        return disclosure.share(n["female"], [n[g] for g in GENDERS[:3]])
+    known = sum(n[g] or 0 for g in GENDERS[:3])
+    return None if known == 0 else (n["female"] or 0) / known
+
+
+def _female_by_program(w: Words, by_program: pd.DataFrame) -> dict[str, float | None]:
+    """The female share of each program of a (group, gender, people) frame."""
+    return {
+        str(program): _female_share(w, dict(zip(part["gender"], part["people"], strict=True)))
+        for program, part in by_program.groupby("group")
+    }
+
+
+def _place_cascade_gender(
+    w: Words,
+    countries: pd.DataFrame,
+    map_fig,
+    levels: pd.DataFrame,
+    people: str,
+    cascade: pd.DataFrame,
+    cascade_fig,
+    breakdown: pd.DataFrame,
+    parity: dict[str, float | None],
+    gender_fig,
+) -> list[Section]:
+    """The map, cascade and gender sections, from either audience's frames and figures."""
+    _ = w.fm._
+    return [
+        Section("map", _("People reached by country"), _("Where the events were held."),
+                Figure(_no_title(map_fig), 370, _map_labels(w, countries)),
+                (_countries_table(w, countries),)),
+        Section("cascade", _("Cascades per program"),
+                _("People reached at each cascade level: directly at root trainings, then at "
+                  "the step-down events their trainees ran."),
+                _plain(cascade_fig), (_cascade_table(w, levels, people, cascade),)),
+        Section("gender", _("Gender balance"), _("Among people reached and among trainers."),
+                _plain(gender_fig, top=60), (_gender_table(w, breakdown, parity),)),
+    ]  # fmt: skip
+
+
 def _gender_table(w: Words, breakdown: pd.DataFrame, parity: dict[str, float | None]) -> Table:
     _ = w.fm._
     rows = []
@@ -153,13 +198,7 @@ def _gender_table(w: Words, breakdown: pd.DataFrame, parity: dict[str, float | N
         row = {_("Among"): named.get(str(group), _(str(group)))}
         for g in GENDERS:
             row[_(labels.gender(g))] = w.count(counts.get(g))
-        published = {g: None if pd.isna(counts.get(g)) else int(counts[g]) for g in GENDERS}
-        if w.published:
-            share = disclosure.share(published["female"], [published[g] for g in GENDERS[:3]])
-        else:
-            known = sum(published[g] or 0 for g in GENDERS[:3])
-            share = None if known == 0 else published["female"] / known
-        row[_("Female share")] = w.share(share)
+        row[_("Female share")] = w.share(_female_share(w, counts))
         row[_("Parity index")] = w.ratio(parity.get(str(group))).rstrip("×")
         rows.append(row)
     return Table(pd.DataFrame(rows), text_columns=(_("Among"),))
@@ -349,7 +388,8 @@ def for_director(
     step: Callable[[str], None] = lambda _: None,
 ) -> Report:
     """The director's report for the filters within the account's programs (exact numbers)."""
-    fm, w = Formats(lang), Words(Formats(lang), published=False)
+    fm = Formats(lang)
+    w = Words(fm, published=False)
     _ = fm._
     f = metrics.within(filters, account)
     s = metrics.summary(con, f)
@@ -375,11 +415,7 @@ def for_director(
     groups = metrics.gender_groups(con, f, grain="year")
     breakdown = metrics.breakdown_of(groups)
     by_program = metrics.gender_slice(groups, "program")
-    female = {}
-    for program, part in by_program.groupby("group"):
-        counts = dict(zip(part["gender"], part["people"], strict=True))
-        known = sum(int(counts.get(g, 0)) for g in GENDERS[:3])
-        female[str(program)] = None if known == 0 else int(counts.get("female", 0)) / known
+    female = _female_by_program(w, by_program)
     age_groups = metrics.age_groups(con, f, grain="year")
     pyramid = metrics.age_slice(age_groups, "reached")
     step(_("Targets"))
@@ -390,19 +426,11 @@ def for_director(
         Section("over-time", _("Reach over time"),
                 _("Unique people reached so far, month by month."),
                 _plain(charts.cumulative_reach(over, ""), 300)),
-        Section("map", _("People reached by country"),
-                _("Where the events were held."),
-                Figure(_no_title(charts.country_map(countries, "")), 370,
-                       _map_labels(w, countries)),
-                (_countries_table(w, countries),)),
-        Section("cascade", _("Cascades per program"),
-                _("People reached at each cascade level: directly at root trainings, then at "
-                  "the step-down events their trainees ran."),
-                _plain(charts.cascade_sankey(levels, "")),
-                (_cascade_table(w, levels, "people", cascade),)),
-        Section("gender", _("Gender balance"), _("Among people reached and among trainers."),
-                _plain(charts.gender_bars(breakdown, "group", "", percent=True), top=60),
-                (_gender_table(w, breakdown, metrics.parity(breakdown)),)),
+        *_place_cascade_gender(
+            w, countries, charts.country_map(countries, ""), levels, "people", cascade,
+            charts.cascade_sankey(levels, ""), breakdown, metrics.parity(breakdown),
+            charts.gender_bars(breakdown, "group", "", percent=True),
+        ),
         Section("programs", _("Per program"), "",
                 tables=(_programs_table(w, groups_table, cascade, female),)),
         _targets_section(w, progress),
@@ -434,7 +462,8 @@ def for_donor(
     step: Callable[[str], None] = lambda _: None,
 ) -> Report:
     """The donor's report for one donor view within the account's programs (published)."""
-    fm, w = Formats(lang), Words(Formats(lang), published=True)
+    fm = Formats(lang)
+    w = Words(fm, published=True)
     _ = fm._
     s = donor.summary(con, f, account)
     years = extract.options(con, account)["years"]
@@ -464,11 +493,7 @@ def for_donor(
     step(_("Gender and age"))
     breakdown = donor.gender_breakdown(con, f, account)
     by_program = donor.gender_by(con, f, account, dim="program")
-    female = {}
-    for program, part in by_program.groupby("group"):
-        counts = {g: None if pd.isna(v) else int(v)
-                  for g, v in zip(part["gender"], part["people"], strict=True)}  # fmt: skip
-        female[str(program)] = disclosure.share(counts["female"], [counts[g] for g in GENDERS[:3]])
+    female = _female_by_program(w, by_program)
     pyramid = donor.age_pyramid(con, f, account)
     step(_("Targets"))
     programs_in, t_first, t_last = targets.donor_scope(f, account)
@@ -484,18 +509,11 @@ def for_donor(
                     over, "period",
                     {"direct_reach": _("Directly"), "cascade_reach": _("Through cascades")}, "",
                 ), 300, top=60)),
-        Section("map", _("People reached by country"), _("Where the events were held."),
-                Figure(_no_title(charts.published_map(countries, "")), 370,
-                       _map_labels(w, countries)),
-                (_countries_table(w, countries),)),
-        Section("cascade", _("Cascades per program"),
-                _("People reached at each cascade level: directly at root trainings, then at "
-                  "the step-down events their trainees ran."),
-                _plain(charts.published_cascade(levels, "")),
-                (_cascade_table(w, levels, "people_reached", cascade),)),
-        Section("gender", _("Gender balance"), _("Among people reached and among trainers."),
-                _plain(charts.published_gender(breakdown, ""), top=60),
-                (_gender_table(w, breakdown, donor.parity(breakdown)),)),
+        *_place_cascade_gender(
+            w, countries, charts.published_map(countries, ""), levels, "people_reached",
+            cascade, charts.published_cascade(levels, ""), breakdown, donor.parity(breakdown),
+            charts.published_gender(breakdown, ""),
+        ),
         Section("programs", _("Per program"), "",
                 tables=(_programs_table(w, donor.by_group(con, f, account, dim="program"),
                                         cascade, female),)),
