@@ -6,7 +6,7 @@ import streamlit as st
 from reach import history, idcolumns, limits, mapping, store, upload
 from reach.contract import SPECS
 from reach.export import safe_csv
-from reach.ui import auth, duplicates, frames, labels, session
+from reach.ui import auth, duplicates, frames, session
 from reach.ui.router import guard
 
 guard(__file__)

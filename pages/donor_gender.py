@@ -3,8 +3,8 @@ the age of people reached by gender, over time and by program. Published counts 
 
 import streamlit as st
 
-from reach import ages, charts, charts_age, donor
-from reach.ui import frames, labels
+from reach import ages, charts, charts_age, donor, labels
+from reach.ui import frames
 from reach.ui.router import guard
 
 guard(__file__)

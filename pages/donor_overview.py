@@ -3,7 +3,7 @@
 import streamlit as st
 
 from reach import charts
-from reach.ui import frames, labels, session, targets_view
+from reach.ui import frames, session, targets_view
 from reach.ui.router import guard
 
 guard(__file__)

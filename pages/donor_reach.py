@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from reach import charts
-from reach.ui import frames, labels
+from reach import charts, labels
+from reach.ui import frames
 from reach.ui.router import guard
 
 guard(__file__)

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from reach import charts, metrics, store
+from reach import charts, labels, metrics, store
 from reach.metrics import Filters
-from reach.ui import frames, labels
+from reach.ui import frames
 
 from .conftest import EVENTS_HEADER, load_into
 from .test_metrics import cascade_con  # noqa: F401 - the fixture

@@ -10,9 +10,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from reach import history, store
+from reach import history, labels, store
 from reach.export import safe_csv
-from reach.ui import labels
 
 from .test_metrics import EVENTS, PARTICIPANTS
 

@@ -13,8 +13,10 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-from . import disclosure
-from .ui import labels  # no Streamlit in it: the one place codes and counts are worded
+from . import (
+    disclosure,
+    labels,  # no Streamlit in it: the one place codes and counts are worded
+)
 
 # Okabe-Ito: distinguishable with every common kind of colour blindness.
 GENDER_COLORS = {

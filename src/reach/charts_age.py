@@ -15,9 +15,12 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 from plotly.subplots import make_subplots
 
-from . import ages, disclosure
+from . import (
+    ages,
+    disclosure,
+    labels,  # no Streamlit in it: how codes are worded
+)
 from .charts import GENDER_COLORS, PERIOD_FORMATS, _style, plain
-from .ui import labels  # no Streamlit in it: how codes are worded
 
 # Ages are ordered, so their colours run along one colour-blind-safe scale (viridis, short
 # of its pale yellow end, which fades on white); unknown is the grey undisclosed has.

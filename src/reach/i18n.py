@@ -11,7 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 import io
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
@@ -21,7 +24,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
 
-LANGUAGES = ("en", "ru")
+LANGUAGES = ("en", "ru", "kk", "ky")
 DEFAULT = "en"
 DOMAIN = "reach"
 
@@ -52,11 +55,72 @@ def translations(lang: str) -> gettext.NullTranslations:
     return gettext.GNUTranslations(buffer)
 
 
+# The language of the work under way: one per thread. Each Streamlit script run has a thread
+# of its own (and a CLI run has one), so a session's language never leaks into another's, as
+# a process-wide `gettext.install()` would. New threads start with the default, English.
+_ACTIVE: ContextVar[str] = ContextVar("reach_language", default=DEFAULT)
+
+
+def active() -> str:
+    """The language the current run speaks."""
+    return _ACTIVE.get()
+
+
+def activate(lang: str) -> None:
+    """Speak `lang` for the rest of this run (this thread only)."""
+    _ACTIVE.set(check(lang))
+
+
+@contextmanager
+def using(lang: str) -> Iterator[None]:
+    """Speak `lang` inside the block, then the language spoken before."""
+    token = _ACTIVE.set(check(lang))
+    try:
+        yield
+    finally:
+        _ACTIVE.reset(token)
+
+
+def _(message: str) -> str:
+    """The message in the active language (as written when the catalog has none)."""
+    return translations(active()).gettext(message)
+
+
+def n_(singular: str, plural: str, n: int) -> str:
+    """The form of the message that agrees with n, in the active language."""
+    return translations(active()).ngettext(singular, plural, n)
+
+
+def p_(context: str, message: str) -> str:
+    """A short message whose meaning depends on `context` ("Reach" the page, not the verb)."""
+    return translations(active()).pgettext(context, message)
+
+
+def N_(message: str) -> str:
+    """Mark a message for the catalog without translating it yet (translated where shown)."""
+    return message
+
+
+def number(n: float, digits: int = 0) -> str:
+    """A number in the active language: 5,374 (en), 5 374 (ru, with a no-break space)."""
+    return Formats(active()).number(n, digits)
+
+
+def percent(share: float, digits: int = 0) -> str:
+    """A share in the active language: 69.4% (en), 69,4 % (ru)."""
+    return Formats(active()).percent(share, digits)
+
+
+def date(day: dt.date, style: str = "medium") -> str:
+    """A date in the active language: Nov 24, 2026 (en), 24 нояб. 2026 г. (ru); short: 24.11.2026."""
+    return Formats(active()).date(day, style)
+
+
 @dataclass(frozen=True)
 class Formats:
     """Numbers, shares and dates as people of one language write them."""
 
-    lang: str = DEFAULT
+    lang: str = field(default_factory=active)
 
     def _(self, message: str) -> str:
         """The message in this language (as written when the catalog has none)."""

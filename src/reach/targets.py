@@ -16,9 +16,13 @@ from typing import TYPE_CHECKING
 import duckdb
 import pandas as pd
 
-from . import disclosure, metrics, sqlfiles
+from . import (
+    disclosure,
+    labels,  # no Streamlit in it: how codes are worded
+    metrics,
+    sqlfiles,
+)
 from .metrics import Filters
-from .ui import labels  # no Streamlit in it: how codes are worded
 
 if TYPE_CHECKING:  # extract imports this module: the donor's filters are named for types only
     from . import extract

@@ -23,6 +23,7 @@ from .. import (
     disclosure,
     donor,
     extract,
+    labels,
     metrics,
     sqlfiles,
     targets,
@@ -30,7 +31,6 @@ from .. import (
 from ..extract import DonorFilters
 from ..i18n import Formats
 from ..metrics import Filters
-from ..ui import labels
 from .model import Figure, Report, Section, Table
 
 GENDERS = ("female", "male", "other", "undisclosed")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from .. import history, people, review, store
-from . import auth, frames, labels, session
+from .. import history, labels, people, review, store
+from . import auth, frames, session
 
 BUSY = "The store is busy with another load right now; nothing was changed. Try again in a moment."
 

@@ -12,9 +12,10 @@ from typing import Any
 
 import streamlit as st
 
+from .. import labels
 from ..extract import DonorFilters
 from ..metrics import Filters
-from . import labels, session
+from . import session
 from .auth import Viewer
 
 FILTER_KEYS = {"programs": "program", "countries": "country", "event_types": "type"}

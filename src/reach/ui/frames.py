@@ -8,11 +8,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from .. import disclosure
+from .. import disclosure, labels
 from ..export import safe_csv
 from ..extract import DonorFilters
 from ..metrics import Filters, Summary
-from . import labels, session
+from . import session
 from .auth import Viewer, audit
 
 # Page CSS, injected once per run by the router (reach.ui.router.route).

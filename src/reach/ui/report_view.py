@@ -6,9 +6,9 @@ import hashlib
 
 import streamlit as st
 
-from .. import i18n, problems
+from .. import i18n, labels, problems
 from ..report import build, render
-from . import frames, labels, session
+from . import frames, session
 from .auth import audit
 
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский"}
