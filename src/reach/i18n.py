@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -19,7 +19,7 @@ from functools import cache
 from importlib import resources
 
 from babel import Locale
-from babel.dates import format_date, format_time
+from babel.dates import format_date, format_skeleton, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
@@ -29,8 +29,43 @@ DEFAULT = "en"
 DOMAIN = "reach"
 
 
+# Dates in figures. English keeps ISO order, which nobody misreads; Russian, Kazakh and Kyrgyz
+# write day.month.year. (CLDR's Kyrgyz numeric pattern is 'y-dd-MM', which is nobody's usage.)
+_NUMERIC_DATE = {"en": "y-MM-dd"}
+
+
 class UnknownLanguage(ValueError):
     """A language Reach has no catalog for."""
+
+
+def known(code: object) -> str | None:
+    """The language Reach speaks for a code such as 'ru', 'ru-RU' or 'ru_RU.UTF-8', or None."""
+    if not isinstance(code, str) or not code.strip():
+        return None
+    base = code.strip().replace("-", "_").split("_")[0].split(".")[0].lower()
+    return base if base in LANGUAGES else None
+
+
+def pick(*candidates: object) -> str:
+    """The first candidate Reach speaks (URL, choice, account, setting, browser), else English."""
+    for candidate in candidates:
+        lang = known(candidate)
+        if lang:
+            return lang
+    return DEFAULT
+
+
+def from_environment(env: Mapping[str, str]) -> str:
+    """The language of a command line: REACH_LANG, else the POSIX locale (LANGUAGE, LC_ALL,
+    LC_MESSAGES, LANG, as gettext reads them), else English."""
+    languages = (env.get("LANGUAGE") or "").split(":")
+    return pick(env.get("REACH_LANG"), *languages, env.get("LC_ALL"), env.get("LC_MESSAGES"),
+                env.get("LANG"))  # fmt: skip
+
+
+def name(lang: str) -> str:
+    """A language's name in itself, as a language menu shows it: 'Русский', 'Қазақ тілі'."""
+    return Locale.parse(check(lang)).get_display_name(lang).capitalize()
 
 
 def check(lang: str) -> str:
@@ -112,8 +147,18 @@ def percent(share: float, digits: int = 0) -> str:
 
 
 def date(day: dt.date, style: str = "medium") -> str:
-    """A date in the active language: Nov 24, 2026 (en), 24 нояб. 2026 г. (ru); short: 24.11.2026."""
+    """A date in the active language: 'Nov 24, 2026' (en), '24 нояб. 2026 г.' (ru)."""
     return Formats(active()).date(day, style)
+
+
+def day(value: dt.date) -> str:
+    """A date in figures, four-digit year: 2026-11-24 (en), 24.11.2026 (ru, kk, ky)."""
+    return Formats(active()).day(value)
+
+
+def month(value: dt.date, quarter: bool = False) -> str:
+    """A month (or its quarter) as a time axis reads it: 'Jan 2024', 'янв. 2024 г.', 'Q1 2024'."""
+    return Formats(active()).month(value, quarter)
 
 
 @dataclass(frozen=True)
@@ -146,6 +191,14 @@ class Formats:
     def date(self, day: dt.date, style: str = "long") -> str:
         """24 November 2026 (en), 24 ноября 2026 г. (ru); style short: 24/11/2026, 24.11.2026."""
         return format_date(day, format=style, locale=self.lang)
+
+    def day(self, value: dt.date) -> str:
+        """A date in figures with a four-digit year, day first outside English."""
+        return format_date(value, format=_NUMERIC_DATE.get(self.lang, "dd.MM.y"), locale=self.lang)
+
+    def month(self, value: dt.date, quarter: bool = False) -> str:
+        """A month or quarter with its year, in the language's own abbreviations."""
+        return format_skeleton("yQQQ" if quarter else "yMMM", value, locale=self.lang)
 
     def datetime(self, moment: dt.datetime) -> str:
         """A moment to the minute, 24-hour: 'Nov 24, 2026 14:05' (en), '24 нояб. 2026 г. 14:05'."""

@@ -8,7 +8,7 @@ import duckdb
 import streamlit as st
 
 from .. import problems, store
-from . import auth, filters, frames
+from . import auth, filters, frames, language
 from .auth import Viewer
 
 DEFAULT = "overview"
@@ -109,6 +109,7 @@ def sidebar(viewer: Viewer, page: st.Page) -> None:
         # No filters here (they would act on nothing), but the choices wait for the next
         # page that has them.
         filters.keep()
+    language.sidebar()
     _account_box(viewer)
     _banners(viewer, path)
 
@@ -137,6 +138,7 @@ def route() -> None:
     """
     try:
         viewer = auth.current()
+        language.start(getattr(viewer, "language", None))
         if viewer is None:
             signed_out()  # the sign-in page under every address; nothing else is served
             return
