@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import gettext
 from functools import cache
 
 import countryinfo
 import pandas as pd
 import pycountry
+from babel import Locale
+
+from . import i18n
 
 
 @cache
@@ -54,11 +58,28 @@ def spellings() -> pd.DataFrame:
         for n in [data.get("name"), *(data.get("altSpellings") or [])]:
             if n and isinstance(n, str):
                 pairs.setdefault(n.strip().lower(), code)
+    # Names in the other languages Reach speaks, from CLDR (Babel) and from ISO's own
+    # translations (pycountry's gettext catalogs): "Кыргызстан", "Қазақстан", "Киргизия".
+    # A name two sources give to different countries ("Конго") is left out, never guessed.
+    alpha3 = {c.alpha_2: c.alpha_3 for c in pycountry.countries}
+    local: dict[str, set[str]] = {}
+    for lang in i18n.LANGUAGES:
+        for alpha2, n in Locale.parse(lang).territories.items():
+            if alpha2 in alpha3:
+                local.setdefault(n.strip().lower(), set()).add(alpha3[alpha2])
+        iso = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, [lang], fallback=True)
+        for c in pycountry.countries:
+            for n in (c.name, getattr(c, "common_name", None), getattr(c, "official_name", None)):
+                if n:
+                    local.setdefault(iso.gettext(n).strip().lower(), set()).add(c.alpha_3)
+    for n, codes in local.items():
+        if len(codes) == 1:
+            pairs.setdefault(n, next(iter(codes)))
     return pd.DataFrame({"spelling": list(pairs), "country_code": list(pairs.values())})
 
 
 def resolve(value: str) -> str | None:
-    """Return the alpha-3 code for a code or English name, or None."""
+    """Return the alpha-3 code for a code or a name in any language Reach speaks, or None."""
     table = spellings()
     hit = table.loc[table["spelling"] == value.strip().lower(), "country_code"]
     return None if hit.empty else str(hit.iloc[0])

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 
 import duckdb
 import pandas as pd
 
-from . import countries, sqlfiles
+from . import countries, labels, sqlfiles
 from .contract import EVENT_TYPE_SPELLINGS, GENDER_SPELLINGS, ROLE_SPELLINGS
 
 # Characters that show nothing yet make two IDs differ: zero-width space, non-joiner and joiner,
@@ -108,12 +109,27 @@ def _pairs(mapping: dict[str, str], key: str, value: str) -> pd.DataFrame:
     return pd.DataFrame({key: list(mapping), value: list(mapping.values())})
 
 
+@cache
+def spellings(kind: str) -> dict[str, str]:
+    """Every accepted spelling of an event type, role or gender (folded as the staging SQL
+    folds it) and its code: the contract's list, then each code's name as the pages show it
+    in every language Reach speaks ("Каскадный тренинг", "Қатысушы", "Аялдар")."""
+    contract = {
+        "event_type": EVENT_TYPE_SPELLINGS, "role": ROLE_SPELLINGS, "gender": GENDER_SPELLINGS,
+    }[kind]  # fmt: skip
+    fold = event_type_key if kind == "event_type" else (lambda v: v.strip().lower())
+    out = dict(contract)
+    for spelling, code in labels.spellings(kind).items():
+        out.setdefault(fold(spelling), code)
+    return out
+
+
 def install_lookups(con: duckdb.DuckDBPyConnection) -> None:
     """Create the temp lookup tables the staging SQL joins against."""
     tables = {
-        "gender_spelling": _pairs(GENDER_SPELLINGS, "spelling", "gender"),
-        "role_spelling": _pairs(ROLE_SPELLINGS, "spelling", "role"),
-        "event_type_spelling": _pairs(EVENT_TYPE_SPELLINGS, "spelling", "event_type"),
+        "gender_spelling": _pairs(spellings("gender"), "spelling", "gender"),
+        "role_spelling": _pairs(spellings("role"), "spelling", "role"),
+        "event_type_spelling": _pairs(spellings("event_type"), "spelling", "event_type"),
         "country_spelling": countries.spellings(),
         "country_reference": countries.reference(),
     }
@@ -130,11 +146,11 @@ def event_type_key(value: str) -> str:
 
 def event_type(value: str) -> str | None:
     """The contract's event type for a spelling, or None."""
-    return EVENT_TYPE_SPELLINGS.get(event_type_key(value))
+    return spellings("event_type").get(event_type_key(value))
 
 
 def country(value: str) -> str | None:
-    """The alpha-3 code for a code or English name, or None."""
+    """The alpha-3 code for a code or a country's name in any language Reach speaks, or None."""
     return countries.resolve(value)
 
 
