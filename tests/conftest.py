@@ -26,6 +26,15 @@ def linkage_key(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mo
     return path
 
 
+@pytest.fixture(autouse=True)
+def english_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test starts in English whatever the developer's locale; tests of other languages
+    set their own (REACH_LANG, LANG, ?lang=)."""
+    for name in ("REACH_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+
+
 def csv(text: str) -> str:
     """Dedent a CSV written inline in a test."""
     return textwrap.dedent(text).lstrip("\n")

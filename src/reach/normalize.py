@@ -11,6 +11,7 @@ import pandas as pd
 
 from . import countries, labels, sqlfiles
 from .contract import EVENT_TYPE_SPELLINGS, GENDER_SPELLINGS, ROLE_SPELLINGS
+from .i18n import _
 
 # Characters that show nothing yet make two IDs differ: zero-width space, non-joiner and joiner,
 # word joiner, zero-width no-break space (a byte-order mark inside a file) and soft hyphen.
@@ -160,6 +161,8 @@ def country_codes(raws: list[str] | tuple[str, ...]) -> tuple[str, ...]:
     for raw in raws:
         code = country(raw)
         if code is None:
-            raise ValueError(f"--country '{raw}' is not a known country code or name")
+            raise ValueError(
+                _("--country '{value}' is not a known country code or name").format(value=raw)
+            )
         codes.append(code)
     return tuple(codes)
