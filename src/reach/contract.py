@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .i18n import N_
+
 EVENT_TYPES = (
     "training",
     "workshop",
@@ -118,6 +120,12 @@ ROLE_SPELLINGS: dict[str, str] = {
     "фасилитатор": "facilitator",
     "персонал": "staff",
     "trainee": "participant",
+    # Kazakh and Kyrgyz words for a trainer besides "тренер" (each role's name as the pages
+    # show it in every language is read too: see normalize.spellings).
+    "жаттықтырушы": "trainer",
+    "машыктыруучу": "trainer",
+    "оқытушы": "trainer",
+    "окутуучу": "trainer",
 }
 
 # Event types after lower-casing and folding spaces and hyphens to "_".
@@ -128,6 +136,22 @@ EVENT_TYPE_SPELLINGS: dict[str, str] = {
     "trainings": "training",
     "workshops": "workshop",
     "seminars": "seminar",
+    # How Russian, Kazakh and Kyrgyz sheets name events besides the names the pages show
+    # (those are read too: see normalize.spellings).
+    "тренинги": "training",
+    "обучающий_тренинг": "training",
+    "обучение": "training",
+    "оқыту": "training",
+    "окутуу": "training",
+    "семинары": "seminar",
+    "школа_лидерства": "school",
+    "мастер_класс": "workshop",
+    "практикум": "workshop",
+    "шеберхана": "workshop",
+    "каскадное_обучение": "step_down",
+    "каскадтық_оқыту": "step_down",
+    "каскаддык_окутуу": "step_down",
+    "тренинг_равный_равному": "step_down",
 }
 
 DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y")
@@ -158,7 +182,8 @@ IDENTIFYING_WORDS = frozenset(
 # title in events.csv and a country's name in countries.csv; "аты" alone is "name of").
 IDENTIFYING_HEADERS = frozenset(["name", "names", "person", "аты", "ном"])
 
-IDENTIFYING_REASON = (
+# Shown after a refusal of names as IDs: translate it where it is shown, _(IDENTIFYING_REASON).
+IDENTIFYING_REASON = N_(
     "Names must never become IDs: they would be stored and exported. Use a pseudonymous code "
     "(such as P001) as participant_id instead."
 )
