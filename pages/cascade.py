@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from reach import charts
+from reach import charts, i18n
+from reach.i18n import _, n_
 from reach.ui import frames
 from reach.ui.router import guard
 
@@ -10,33 +11,42 @@ guard(__file__)
 
 TABLE_ROWS = 1000  # rows sent to the browser; the download has them all
 
-filters, scope, summary = frames.page_start("Cascade")
+filters, scope, summary = frames.page_start(_("Cascade"))
 
 
 frames.tiles([
-    ("Cascade multiplier", frames.rate(summary.cascade_multiplier), None,
-     "People reached through cascades per person reached directly."),
-    ("Activation rate", frames.rate(summary.activation_rate, pct=True), None,
-     "Share of trainees of events with step-downs who trained at one of them."),
-    ("Step-down events", f"{summary.step_down_events:,}", None, None),
-    ("Reached through cascades", f"{summary.cascade_reach:,}", None, None),
+    (_("Cascade multiplier"), frames.rate(summary.cascade_multiplier), None,
+     _("People reached through cascades per person reached directly.")),
+    (_("Activation rate"), frames.rate(summary.activation_rate, pct=True), None,
+     _("Share of trainees of events with step-downs who trained at one of them.")),
+    (_("Step-down events"), i18n.number(summary.step_down_events), None, None),
+    (_("Reached through cascades"), i18n.number(summary.cascade_reach), None, None),
 ])  # fmt: skip
 
 levels = frames.metric("cascade_levels", filters)
 frames.chart(
-    charts.cascade_sankey(levels, f"People reached at each cascade level, per program — {scope}"),
+    charts.cascade_sankey(
+        levels,
+        _("People reached at each cascade level, per program — {scope}").format(scope=scope),
+    ),
     levels,
     "cascade-levels",
 )
 headcount_people = int(levels["headcount_people"].sum())
 if headcount_people:
     st.info(
-        f"{headcount_people:,} of the people shown come from **reported headcounts** of events "
-        "whose attendance list was never collected: they cannot be de-duplicated, so a person "
-        "counted there may also be counted elsewhere."
+        n_(
+            "{n} of the people shown comes from **reported headcounts** of events whose "
+            "attendance list was never collected: they cannot be de-duplicated, so a person "
+            "counted there may also be counted elsewhere.",
+            "{n} of the people shown come from **reported headcounts** of events whose "
+            "attendance list was never collected: they cannot be de-duplicated, so a person "
+            "counted there may also be counted elsewhere.",
+            headcount_people,
+        ).format(n=i18n.number(headcount_people))
     )
 
-st.subheader("Per program")
+st.subheader(_("Per program"))
 programs = frames.metric("cascade_by_program", filters)
 frames.table(
     programs[
@@ -44,25 +54,36 @@ frames.table(
          "depth", "median_days", "step_down_events", "headcount_step_downs"]
     ],
     {
-        "program": "Program",
-        "direct_reach": "Direct reach",
-        "cascade_reach": "Cascade reach",
-        "cascade_multiplier": st.column_config.NumberColumn("Multiplier", format="%.2f×"),
-        "activation_rate": st.column_config.NumberColumn("Activation rate", format="percent"),
-        "depth": "Depth (levels)",
-        "median_days": st.column_config.NumberColumn("Median days to step-down", format="%d"),
-        "step_down_events": "Step-downs",
-        "headcount_step_downs": "…of which headcount only",
+        "program": _("Program"),
+        "direct_reach": _("Direct reach"),
+        "cascade_reach": _("Cascade reach"),
+        "cascade_multiplier": st.column_config.NumberColumn(_("Multiplier"), format="%.2f×"),
+        "activation_rate": st.column_config.NumberColumn(_("Activation rate"), format="percent"),
+        # Translators: a column header: how many cascade levels a program's cascades have.
+        "depth": _("Depth (levels)"),
+        "median_days": st.column_config.NumberColumn(
+            _("Median days to step-down"), format="%d"
+        ),
+        "step_down_events": _("Step-downs"),
+        # Translators: a column header after 'Step-downs': how many of them were counted from
+        # a reported headcount only.
+        "headcount_step_downs": _("…of which headcount only"),
     },
 )  # fmt: skip
-frames.download(programs, "cascade-programs", "Download per-program table (CSV)")
+frames.download(programs, "cascade-programs", _("Download per-program table (CSV)"))
 
-st.subheader("Step-down events")
+st.subheader(_("Step-down events"))
 steps = frames.metric("step_downs", filters)
 if steps.empty:
-    st.info("No step-down events in this scope.")
+    st.info(_("No step-down events in this scope."))
 else:
     if len(steps) > TABLE_ROWS:
-        st.caption(f"The {TABLE_ROWS:,} latest of {len(steps):,} step-downs; download for all.")
-    frames.table(steps.head(TABLE_ROWS), frames.EVENT_COLUMNS)
-    frames.download(steps, "step-downs", "Download step-down events (CSV)")
+        # Translators: {rows} is how many rows the table shows, {n} how many step-downs there are.
+        latest = n_(
+            "The {rows} latest of {n} step-down; download for all.",
+            "The {rows} latest of {n} step-downs; download for all.",
+            len(steps),
+        )
+        st.caption(latest.format(rows=i18n.number(TABLE_ROWS), n=i18n.number(len(steps))))
+    frames.table(steps.head(TABLE_ROWS), frames.event_columns())
+    frames.download(steps, "step-downs", _("Download step-down events (CSV)"))

@@ -2,13 +2,14 @@
 
 import streamlit as st
 
-from reach import charts, metrics
+from reach import charts, i18n, labels, metrics
+from reach.i18n import _
 from reach.ui import frames, session, targets_view
 from reach.ui.router import guard
 
 guard(__file__)
 
-filters, scope, now = frames.page_start("How far the programs reach")
+filters, scope, now = frames.page_start(_("How far the programs reach"))
 
 opts = session.options(frames.viewer().programs)
 before_filters = metrics.previous_period(filters, opts["first_date"], opts["last_date"])
@@ -25,20 +26,21 @@ def delta(attr: str, pct: bool = False) -> str | None:
     return frames.change(getattr(now, attr), getattr(before, attr), pct)
 
 
+num = i18n.number
 frames.tiles([
-    ("People reached", f"{now.people_reached:,}", delta("people_reached"),
-     "Unique people, directly and through cascades (headcounts included)."),
-    ("Direct reach", f"{now.direct_reach:,}", delta("direct_reach"),
-     "People reached at root events (cascade level 0)."),
-    ("Cascade reach", f"{now.cascade_reach:,}", delta("cascade_reach"),
-     "People reached only through step-down events."),
-    ("Events", f"{now.events:,}", delta("events"), "Events in scope."),
-    ("Countries", f"{now.countries_reached:,}", delta("countries_reached"),
-     "Countries where events in scope were held."),
-    ("Female share", frames.rate(now.female_share, pct=True), delta("female_share", pct=True),
-     "female / (female + male + other); undisclosed left out."),
-    ("Cascade multiplier", frames.rate(now.cascade_multiplier), None,
-     "Cascade reach per person reached directly."),
+    (_("People reached"), num(now.people_reached), delta("people_reached"),
+     _("Unique people, directly and through cascades (headcounts included).")),
+    (_("Direct reach"), num(now.direct_reach), delta("direct_reach"),
+     _("People reached at root events (cascade level 0).")),
+    (_("Cascade reach"), num(now.cascade_reach), delta("cascade_reach"),
+     _("People reached only through step-down events.")),
+    (_("Events"), num(now.events), delta("events"), _("Events in scope.")),
+    (_("Countries"), num(now.countries_reached), delta("countries_reached"),
+     _("Countries where events in scope were held.")),
+    (_("Female share"), frames.rate(now.female_share, pct=True), delta("female_share", pct=True),
+     _("female / (female + male + other); undisclosed left out.")),
+    (_("Cascade multiplier"), frames.rate(now.cascade_multiplier), None,
+     _("Cascade reach per person reached directly.")),
 ])  # fmt: skip
 st.caption(note)
 
@@ -46,7 +48,9 @@ left, right = st.columns(2)
 with left:
     over_time = frames.metric("reach_over_time", filters, grain="month")
     frames.chart(
-        charts.cumulative_reach(over_time, f"Unique people reached over time — {scope}"),
+        charts.cumulative_reach(
+            over_time, _("Unique people reached over time — {scope}").format(scope=scope)
+        ),
         over_time,
         "cumulative-reach",
     )
@@ -54,7 +58,9 @@ with right:
     countries = frames.metric("by_country", filters)
     countries["country"] = countries["country_code"].map(labels.country)
     frames.chart(
-        charts.country_map(countries, f"People reached by event country — {scope}"),
+        charts.country_map(
+            countries, _("People reached by event country — {scope}").format(scope=scope)
+        ),
         countries,
         "countries",
     )
@@ -62,13 +68,13 @@ with right:
 programs = frames.metric("by_group", filters, dim="program").head(10)
 frames.chart(
     charts.ranked_bar(
-        programs, "group", "people_reached", f"Top programs by people reached — {scope}",
-        "People reached",
+        programs, "group", "people_reached",
+        _("Top programs by people reached — {scope}").format(scope=scope), _("People reached"),
     ),
     programs,
     "programs",
 )  # fmt: skip
 
-st.subheader("Targets")
+st.subheader(_("Targets"))
 progress = session.progress(filters, frames.viewer().programs)
 targets_view.draw(progress, scope, donor=False, name="overview-targets")

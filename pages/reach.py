@@ -2,22 +2,37 @@
 
 import streamlit as st
 
-from reach import charts, labels
+from reach import charts, i18n, labels
+from reach.i18n import N_, _, n_
 from reach.ui import frames
 from reach.ui.router import guard
 
 guard(__file__)
 
 TABLE_ROWS = 1000  # rows sent to the browser; the download has them all
+# Translators: the choices of 'Group by': how long each period of a time chart is.
+GRAINS = {"month": N_("month"), "quarter": N_("quarter"), "year": N_("year")}
+# Chart titles, one per grain ({scope} is the filters in words).
+PEOPLE_VS_ATTENDANCES = {
+    "month": N_("Unique people vs attendances per month — {scope}"),
+    "quarter": N_("Unique people vs attendances per quarter — {scope}"),
+    "year": N_("Unique people vs attendances per year — {scope}"),
+}
+NEW_VS_RETURNING = {
+    "month": N_("New and returning people per month — {scope}"),
+    "quarter": N_("New and returning people per quarter — {scope}"),
+    "year": N_("New and returning people per year — {scope}"),
+}
 
-filters, scope, _ = frames.page_start("Reach")
+filters, scope, _summary = frames.page_start(_("Reach"))
 
 grain = (
     st.segmented_control(
-        "Group by", ["month", "quarter", "year"], default="quarter", key="reach_grain"
+        _("Group by"), list(GRAINS), default="quarter", key="reach_grain",
+        format_func=lambda g: _(GRAINS[g]),
     )
     or "quarter"
-)
+)  # fmt: skip
 over_time = frames.metric("reach_over_time", filters, grain=grain)
 
 left, right = st.columns(2)
@@ -25,8 +40,8 @@ with left:
     frames.chart(
         charts.period_lines(
             over_time,
-            {"unique_people": "Unique people", "attendances": "Attendances"},
-            f"Unique people vs attendances per {grain} — {scope}",
+            {"unique_people": _("Unique people"), "attendances": _("Attendances")},
+            _(PEOPLE_VS_ATTENDANCES[grain]).format(scope=scope),
             grain,
         ),
         over_time[["period", "unique_people", "attendances"]],
@@ -36,52 +51,63 @@ with right:
     frames.chart(
         charts.stacked_periods(
             over_time,
-            {"new_people": "New", "returning_people": "Returning"},
-            f"New and returning people per {grain} — {scope}",
+            # Translators: legend entries: people seen for the first time, and seen before.
+            {"new_people": _("New"), "returning_people": _("Returning")},
+            _(NEW_VS_RETURNING[grain]).format(scope=scope),
             grain,
         ),
         over_time[["period", "new_people", "returning_people"]],
         "new-vs-returning",
     )
 st.caption(
-    "Unique people counts each person once per period; attendances counts every attendance. "
-    "Headcount-only events count as new people in their period."
+    _(
+        "Unique people counts each person once per period; attendances counts every "
+        "attendance. Headcount-only events count as new people in their period."
+    )
 )
 
-st.subheader("Where")
+st.subheader(_("Where"))
 countries = frames.metric("by_country", filters)
 countries["country"] = countries["country_code"].map(labels.country)
 left, right = st.columns(2)
 with left:
     frames.chart(
-        charts.country_map(countries, f"People reached by event country — {scope}"),
+        charts.country_map(
+            countries, _("People reached by event country — {scope}").format(scope=scope)
+        ),
         countries,
         "reach-map",
     )
 with right:
-    per_capita = st.toggle("Per 100,000 inhabitants", key="per_capita")
+    per_capita = st.toggle(_("Per 100,000 inhabitants"), key="per_capita")
     value = "per_100k" if per_capita else "people_reached"
     shown = countries.dropna(subset=[value]) if per_capita else countries
+    if per_capita:
+        title = _("People reached per 100,000 inhabitants by event country — {scope}")
+    else:
+        title = _("People reached by event country — {scope}")
     frames.chart(
         charts.ranked_bar(
             shown.assign(per_100k=shown["per_100k"].round(2)),
             "country",
             value,
-            ("People reached per 100,000 inhabitants" if per_capita else "People reached")
-            + f" by event country — {scope}",
-            "Per 100,000" if per_capita else "People reached",
+            title.format(scope=scope),
+            # Translators: an axis title: people reached per 100,000 inhabitants.
+            _("Per 100,000") if per_capita else _("People reached"),
         ),
         countries,
         "reach-countries",
     )
-st.caption("A person who attended events in two countries counts in each.")
+st.caption(_("A person who attended events in two countries counts in each."))
 
-st.subheader("Programs and event types")
+st.subheader(_("Programs and event types"))
 left, right = st.columns(2)
 with left:
     programs = frames.metric("by_group", filters, dim="program")
     frames.chart(
-        charts.reach_split(programs, "group", f"People reached by program — {scope}"),
+        charts.reach_split(
+            programs, "group", _("People reached by program — {scope}").format(scope=scope)
+        ),
         programs,
         "reach-programs",
     )
@@ -91,15 +117,21 @@ with right:
         charts.reach_split(
             types.assign(group=types["group"].map(labels.event_type)),
             "group",
-            f"People reached by event type — {scope}",
+            _("People reached by event type — {scope}").format(scope=scope),
         ),
         types,
         "reach-types",
     )
 
-st.subheader("Events")
+st.subheader(_("Events"))
 events = frames.metric("events_table", filters)
 if len(events) > TABLE_ROWS:
-    st.caption(f"The {TABLE_ROWS:,} latest of {len(events):,} events; download for all.")
-frames.table(events.head(TABLE_ROWS), frames.EVENT_COLUMNS)
-frames.download(events, "events", "Download events (CSV)")
+    # Translators: {rows} is how many rows the table shows, {n} how many events there are.
+    latest = n_(
+        "The {rows} latest of {n} event; download for all.",
+        "The {rows} latest of {n} events; download for all.",
+        len(events),
+    )
+    st.caption(latest.format(rows=i18n.number(TABLE_ROWS), n=i18n.number(len(events))))
+frames.table(events.head(TABLE_ROWS), frames.event_columns())
+frames.download(events, "events", _("Download events (CSV)"))

@@ -150,7 +150,7 @@ def test_a_russian_kazakh_and_kyrgyz_spreadsheet_loads_with_codes_stored(tmp_pat
         ("ky", "country", "KGZ", "Кыргызстан"),
         ("ru", "country", "KAZ", "Казахстан"),
         ("kk", "country", "KAZ", "Қазақстан"),
-        ("ru", "indicator", "people_reached", "Охвачено человек"),
+        ("ru", "indicator", "people_reached", "Охвачено людей"),
         ("ru", "age_band", "unknown", "Возраст неизвестен"),
         ("ru", "age_band", "18-24", "18-24"),
         ("ru", "program", "Almaty school", "Almaty school"),

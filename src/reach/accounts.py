@@ -26,7 +26,21 @@ import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from . import i18n
+from .i18n import N_, _, n_
+
 ROLES = ("donor", "director", "analyst", "admin")  # each can do what the one before can
+# How a role is named to a person (the codes above are what the command line takes).
+ROLE_NAMES = {
+    # Translators: an account's role, as in "Signed in as ann (donor)": lowercase.
+    "donor": N_("donor"),
+    # Translators: an account's role: the director of a program; lowercase.
+    "director": N_("director"),
+    # Translators: an account's role: a data analyst; lowercase.
+    "analyst": N_("analyst"),
+    # Translators: an account's role: the administrator of Reach; lowercase.
+    "admin": N_("admin"),
+}
 MIN_PASSWORD = 10
 FREE_FAILURES = 5  # sign-in failures before a wait starts
 FIRST_WAIT = 15.0  # seconds; doubles with every further failure
@@ -72,10 +86,19 @@ class AccountError(ValueError):
 
 
 class Throttled(Exception):
-    """Too many failed sign-ins for this name: wait `seconds` before trying again."""
+    """Too many failed sign-ins for this name: wait `seconds` before trying again.
+
+    The message is a sentence in the language active when it is raised."""
 
     def __init__(self, seconds: float) -> None:
-        super().__init__(f"Too many failed sign-ins. Try again in {int(seconds) + 1} seconds.")
+        wait = int(seconds) + 1
+        super().__init__(
+            n_(
+                "Too many failed sign-ins. Try again in {n} second.",
+                "Too many failed sign-ins. Try again in {n} seconds.",
+                wait,
+            ).format(n=wait)
+        )
         self.seconds = seconds
 
 
@@ -91,6 +114,11 @@ class Account:
     def can(self, role: str) -> bool:
         """True when this account's role includes `role`'s rights."""
         return at_least(self.role, role)
+
+
+def role_name(role: str) -> str:
+    """A role as a person reads it, in the active language ('donor' → 'донор')."""
+    return _(ROLE_NAMES[role]) if role in ROLE_NAMES else role
 
 
 def at_least(role: str, needed: str) -> bool:
@@ -137,20 +165,30 @@ def _now() -> str:
 def _check_name(name: str) -> str:
     if not NAME_RE.match(name or ""):
         raise AccountError(
-            "A user name is 1 to 64 letters, digits or . _ @ - and starts with a letter or digit."
+            _(
+                "A user name is 1 to 64 letters, digits or . _ @ - and starts with a letter or "
+                "digit."
+            )
         )
     return name
 
 
 def _check_role(role: str) -> str:
     if role not in ROLES:
-        raise AccountError(f"The role must be one of: {', '.join(ROLES)}.")
+        # Translators: {roles} is the list of role codes as typed: donor, director, analyst, admin.
+        raise AccountError(_("The role must be one of: {roles}.").format(roles=", ".join(ROLES)))
     return role
 
 
 def _check_password(password: str) -> str:
     if len(password or "") < MIN_PASSWORD:
-        raise AccountError(f"A password needs at least {MIN_PASSWORD} characters.")
+        raise AccountError(
+            n_(
+                "A password needs at least {n} character.",
+                "A password needs at least {n} characters.",
+                MIN_PASSWORD,
+            ).format(n=MIN_PASSWORD)
+        )
     return password
 
 
@@ -160,9 +198,26 @@ WHOLE_STORE_ROLES = ("analyst", "admin")  # Data, history, export and accounts s
 def _check_scope(role: str, programs: tuple[str, ...] | list[str]) -> None:
     if role in WHOLE_STORE_ROLES and any(p.strip() for p in programs):
         raise AccountError(
-            "Analysts and admins work on the whole store (uploads, load history, export, "
-            "accounts), so they cannot be limited to programs. Use a director or donor account."
+            _(
+                "Analysts and admins work on the whole store (uploads, load history, export, "
+                "accounts), so they cannot be limited to programs. Use a director or donor "
+                "account."
+            )
         )
+
+
+def _check_language(language: str | None) -> str | None:
+    """A language code Reach speaks, or None (no default: the browser's language is used)."""
+    if language is None:
+        return None
+    try:
+        return i18n.check(language)
+    except i18n.UnknownLanguage:
+        # Translators: {language} is what was typed; {languages} the codes: en, ru, kk, ky.
+        message = _("Reach does not speak {language}: use one of {languages}, or none.")
+        raise AccountError(
+            message.format(language=language, languages=", ".join(i18n.LANGUAGES))
+        ) from None
 
 
 def _programs(programs: tuple[str, ...] | list[str]) -> str:
@@ -178,26 +233,33 @@ def exists_any(path: Path | str) -> bool:
 
 
 def add(
-    path: Path | str, name: str, role: str, password: str, programs: tuple[str, ...] = ()
+    path: Path | str,
+    name: str,
+    role: str,
+    password: str,
+    programs: tuple[str, ...] = (),
+    language: str | None = None,
 ) -> Account:
-    """Create an account; refuse a name that is taken."""
+    """Create an account; refuse a name that is taken. `language`: its default (None: none)."""
     _check_name(name), _check_role(role), _check_password(password)
     _check_scope(role, programs)
+    _check_language(language)
     with connect(path) as con:
         if con.execute("select 1 from accounts where name = ?", (name,)).fetchone():
-            raise AccountError(f"An account named {name} already exists.")
+            raise AccountError(_("An account named {name} already exists.").format(name=name))
         now = _now()
         con.execute(
-            "insert into accounts (name, role, programs, password_hash, created_at, updated_at) "
-            "values (?, ?, ?, ?, ?, ?)",
-            (name, role, _programs(programs), _HASHER.hash(password), now, now),
+            "insert into accounts "
+            "(name, role, programs, password_hash, language, created_at, updated_at) "
+            "values (?, ?, ?, ?, ?, ?, ?)",
+            (name, role, _programs(programs), _HASHER.hash(password), language, now, now),
         )
-    return Account(name, role, tuple(json.loads(_programs(programs))))
+    return Account(name, role, tuple(json.loads(_programs(programs))), language)
 
 
 def _require(con: sqlite3.Connection, name: str) -> None:
     if not con.execute("select 1 from accounts where name = ?", (name,)).fetchone():
-        raise AccountError(f"There is no account named {name}.")
+        raise AccountError(_("There is no account named {name}.").format(name=name))
 
 
 def remove(path: Path | str, name: str) -> None:
@@ -243,15 +305,31 @@ def set_programs(path: Path | str, name: str, programs: tuple[str, ...]) -> None
         )
 
 
+def set_language(path: Path | str, name: str, language: str | None) -> None:
+    """Give an account a default language ('ru', 'kk', 'ky', 'en'), or none (None).
+
+    The session starts in it unless a link or the language menu says otherwise."""
+    _check_language(language)
+    with connect(path) as con:
+        _require(con, name)
+        con.execute(
+            "update accounts set language = ?, updated_at = ? where name = ?",
+            (language, _now(), name),
+        )
+
+
 def listing(path: Path | str) -> pd.DataFrame:
-    """Every account: name, role, programs, created and updated (never a hash)."""
-    cols = ["name", "role", "programs", "created_at", "updated_at"]
+    """Every account: name, role, programs, default language (a code, or missing for none),
+    created and updated (never a hash)."""
+    cols = ["name", "role", "programs", "language", "created_at", "updated_at"]
     if not Path(path).exists():
         return pd.DataFrame(columns=cols)
     with connect(path, write=False) as con:
         rows = con.execute(f"select {', '.join(cols)} from accounts order by name").fetchall()
     df = pd.DataFrame(rows, columns=cols)
-    df["programs"] = [", ".join(json.loads(p)) or "(all)" for p in df["programs"]]
+    # Translators: the programs of an account limited to none, i.e. it sees every program.
+    every = _("(all)")
+    df["programs"] = [", ".join(json.loads(p)) or every for p in df["programs"]]
     return df
 
 

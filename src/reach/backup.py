@@ -16,6 +16,7 @@ from typing import Any
 import duckdb
 
 from . import __version__, store
+from .i18n import _
 from .sqlfiles import quote_ident
 
 MANIFEST = "manifest.json"
@@ -54,7 +55,9 @@ def _backup(store_path: Path | str, accounts_path: Path | str | None, out_dir: P
     accounts = Path(accounts_path) if accounts_path is not None else None
     _refuse_key_file(store_path, accounts)
     if not store_path.is_file():
-        raise BackupError(f"There is no store at {store_path}; there is nothing to back up.")
+        raise BackupError(
+            _("There is no store at {path}; there is nothing to back up.").format(path=store_path)
+        )
     created = _prepare_out_dir(out_dir)
 
     target = out_dir / STORE_NAME
@@ -102,7 +105,9 @@ def restore(in_dir: Path | str, store_path: Path | str, accounts_path: Path | st
     for entry in entries.values():
         _verify(in_dir / entry["name"], entry)
     if "accounts" in entries and accounts is None:
-        raise BackupError("The backup holds an accounts file but no place to restore it was given.")
+        raise BackupError(
+            _("The backup holds an accounts file but no place to restore it was given.")
+        )
 
     store_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     # A write-ahead log left without its database would be replayed into the restored file.
@@ -111,7 +116,8 @@ def restore(in_dir: Path | str, store_path: Path | str, accounts_path: Path | st
         orphans.append((accounts, Path(f"{accounts}-wal")))
     for main, wal in orphans:
         if not main.exists() and wal.exists():
-            raise BackupError(f"{wal} is there without {main.name}; move it away and try again.")
+            message = _("{wal} is there without {name}; move it away and try again.")
+            raise BackupError(message.format(wal=wal, name=main.name))
 
     staged: list[Path] = []
     try:
@@ -144,22 +150,27 @@ def _refuse_key_file(store_path: Path, accounts: Path | None) -> None:
     key = key_file_path().resolve()
     for path in (store_path, accounts):
         if path is not None and path.resolve() == key:
-            raise BackupError(f"{path} is the linkage key file; it is never backed up or restored.")
+            message = _("{path} is the linkage key file; it is never backed up or restored.")
+            raise BackupError(message.format(path=path))
 
 
 def _prepare_out_dir(out_dir: Path) -> bool:
     """Create out_dir (private) or accept it only when empty; True when it was created."""
     if out_dir.exists():
         if not out_dir.is_dir():
-            raise BackupError(f"{out_dir} is a file, not a folder; choose an empty folder.")
+            message = _("{folder} is a file, not a folder; choose an empty folder.")
+            raise BackupError(message.format(folder=out_dir))
         if any(out_dir.iterdir()):
             # Never mix two backups or overwrite an older one.
-            raise BackupError(f"{out_dir} is not empty; choose a new or empty folder.")
+            message = _("{folder} is not empty; choose a new or empty folder.")
+            raise BackupError(message.format(folder=out_dir))
         return False
     try:
         out_dir.mkdir(mode=0o700, parents=True)
     except OSError as exc:
-        raise BackupError(f"Cannot create {out_dir}: {exc.strerror}.") from exc
+        # Translators: {reason} is the system's own reason, such as "Permission denied".
+        message = _("Cannot create {folder}: {reason}.")
+        raise BackupError(message.format(folder=out_dir, reason=exc.strerror)) from exc
     return True
 
 
@@ -196,12 +207,14 @@ def _copy_store(source: Path, target: Path) -> dict[str, int]:
                     f"(select count(*) from reach_backup_copy.{name})"
                 ).fetchall()[0]
                 if rows[0] != rows[1]:
-                    raise BackupError(f"The copy of table {table} is incomplete; try again.")
+                    message = _("The copy of table {table} is incomplete; try again.")
+                    raise BackupError(message.format(table=table))
                 key = table if schema == "main" else f"{schema}.{table}"
                 counts[key] = int(rows[0])
             con.execute("detach reach_backup_copy")
         except duckdb.Error as exc:
-            raise BackupError(f"The store could not be copied: {_first_line(exc)}.") from exc
+            message = _("The store could not be copied: {reason}.")
+            raise BackupError(message.format(reason=_first_line(exc))) from exc
     os.chmod(target, 0o600)
     return counts
 
@@ -220,7 +233,8 @@ def _copy_sqlite(source: Path, target: Path) -> None:
         finally:
             src.close()
     except sqlite3.Error as exc:
-        raise BackupError(f"The accounts file {source} could not be copied: {exc}.") from exc
+        message = _("The accounts file {path} could not be copied: {reason}.")
+        raise BackupError(message.format(path=source, reason=exc)) from exc
     os.chmod(target, 0o600)
 
 
@@ -256,11 +270,13 @@ def _read_manifest(in_dir: Path) -> dict[str, Any]:
     """The backup's manifest, checked for shape; a sentence when it is missing or damaged."""
     path = in_dir / MANIFEST
     if not in_dir.is_dir():
-        raise BackupError(f"{in_dir} is not a folder.")
+        raise BackupError(_("{folder} is not a folder.").format(folder=in_dir))
     if not path.is_file():
-        raise BackupError(
-            f"{in_dir} has no {MANIFEST}: it is not a Reach backup, or the backup is incomplete."
+        # Translators: {manifest} is the file name manifest.json.
+        message = _(
+            "{folder} has no {manifest}: it is not a Reach backup, or the backup is incomplete."
         )
+        raise BackupError(message.format(folder=in_dir, manifest=MANIFEST))
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
         files = manifest["files"]
@@ -280,20 +296,23 @@ def _read_manifest(in_dir: Path) -> dict[str, Any]:
             and sorted(f["role"] for f in files) in (["store"], ["accounts", "store"])
         )
     except (ValueError, KeyError, TypeError) as exc:
-        raise BackupError(f"{path} is damaged; this backup cannot be restored.") from exc
+        message = _("{path} is damaged; this backup cannot be restored.")
+        raise BackupError(message.format(path=path)) from exc
     if not ok:
-        raise BackupError(f"{path} is damaged or from another program; it cannot be restored.")
+        message = _("{path} is damaged or from another program; it cannot be restored.")
+        raise BackupError(message.format(path=path))
     return manifest
 
 
 def _verify(path: Path, entry: dict[str, Any]) -> None:
     """Refuse a missing, truncated or altered backup file."""
     if not path.is_file():
-        raise BackupError(f"The backup is incomplete: {path.name} is missing.")
+        raise BackupError(_("The backup is incomplete: {name} is missing.").format(name=path.name))
     if path.stat().st_size != entry["size"] or _sha256(path) != entry["sha256"]:
-        raise BackupError(
-            f"The backup is damaged: {path.name} does not match its checksum; nothing was restored."
+        message = _(
+            "The backup is damaged: {name} does not match its checksum; nothing was restored."
         )
+        raise BackupError(message.format(name=path.name))
 
 
 def _stage(source: Path, target: Path, entry: dict[str, Any]) -> Path:
@@ -313,10 +332,13 @@ def _stage(source: Path, target: Path, entry: dict[str, Any]) -> Path:
         _match_owner(tmp, target)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise BackupError(f"Cannot write beside {target}: {exc.strerror}.") from exc
+        # Translators: {reason} is the system's own reason, such as "No space left on device".
+        message = _("Cannot write beside {path}: {reason}.")
+        raise BackupError(message.format(path=target, reason=exc.strerror)) from exc
     if digest.hexdigest() != entry["sha256"]:
         tmp.unlink(missing_ok=True)
-        raise BackupError(f"The backup file {source.name} changed while it was being restored.")
+        message = _("The backup file {name} changed while it was being restored.")
+        raise BackupError(message.format(name=source.name))
     return tmp
 
 
@@ -336,9 +358,10 @@ def _check_sqlite(path: Path) -> None:
         finally:
             con.close()
     except sqlite3.Error as exc:
-        raise BackupError(f"The accounts file in the backup cannot be read: {exc}.") from exc
+        message = _("The accounts file in the backup cannot be read: {reason}.")
+        raise BackupError(message.format(reason=exc)) from exc
     if result != [("ok",)]:
-        raise BackupError("The accounts file in the backup is damaged; nothing was restored.")
+        raise BackupError(_("The accounts file in the backup is damaged; nothing was restored."))
 
 
 def _swap_store(
@@ -362,7 +385,8 @@ def _swap_store(
             # replayed into the restored one.
             old.execute("checkpoint")
             if Path(f"{store_path}.wal").exists():
-                raise BackupError(f"The store {store_path} is busy; try again in a moment.")
+                message = _("The store {path} is busy; try again in a moment.")
+                raise BackupError(message.format(path=store_path))
             # Lock the restored file too before it takes the store's name: the lock lives on
             # the file, not the name, so a load that opens the name after the rename waits
             # for restore to finish instead of writing while the old file is still open.
@@ -370,18 +394,21 @@ def _swap_store(
                 new = duckdb.connect(str(store_tmp))
                 _check_tables(new, tables)
             except duckdb.Error as exc:
-                raise BackupError(
-                    f"The store in the backup cannot be opened: {_first_line(exc)}."
-                ) from exc
+                message = _("The store in the backup cannot be opened: {reason}.")
+                raise BackupError(message.format(reason=_first_line(exc))) from exc
             if accounts_tmp is not None and accounts is not None:
                 _put_accounts(accounts_tmp, accounts)
             try:
                 os.replace(store_tmp, store_path)
             except OSError as exc:
-                raise BackupError(
-                    f"The store could not be put in place ({exc.strerror}); "
-                    + ("the accounts file was restored." if accounts_tmp else "nothing changed.")
-                ) from exc
+                if accounts_tmp:
+                    message = _(
+                        "The store could not be put in place ({reason}); the accounts file was "
+                        "restored."
+                    )
+                else:
+                    message = _("The store could not be put in place ({reason}); nothing changed.")
+                raise BackupError(message.format(reason=exc.strerror)) from exc
             replaced = True
             _fsync_dir(store_path.parent)
             # Let go of the old file first; the restored one is still held by `new`.
@@ -390,10 +417,11 @@ def _swap_store(
     except duckdb.Error as exc:
         # Not a lock (store.connect turns those into StoreBusy): the store file itself is
         # unreadable. Keep it for inspection rather than overwrite what cannot be locked.
-        raise BackupError(
-            f"The store {store_path} cannot be opened ({_first_line(exc)}); stop the app, "
-            "move that file aside, and restore again."
-        ) from exc
+        message = _(
+            "The store {path} cannot be opened ({reason}); stop the app, move that file aside, "
+            "and restore again."
+        )
+        raise BackupError(message.format(path=store_path, reason=_first_line(exc))) from exc
     finally:
         if new is not None:
             new.close()
@@ -414,7 +442,7 @@ def _check_tables(con: duckdb.DuckDBPyConnection, tables: dict[str, int]) -> Non
         found[key] = int(con.execute(f"select count(*) from {name}").fetchall()[0][0])
     if found != tables:
         raise BackupError(
-            "The store in the backup does not match its manifest; nothing was restored."
+            _("The store in the backup does not match its manifest; nothing was restored.")
         )
 
 
@@ -442,12 +470,13 @@ def _put_accounts(tmp: Path, target: Path) -> None:
             src.close()
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc) or "busy" in str(exc):
-            raise BackupError(
-                f"The accounts file {target} is busy; try again in a moment."
-            ) from exc
-        raise BackupError(f"The accounts file {target} could not be restored: {exc}.") from exc
+            message = _("The accounts file {path} is busy; try again in a moment.")
+            raise BackupError(message.format(path=target)) from exc
+        message = _("The accounts file {path} could not be restored: {reason}.")
+        raise BackupError(message.format(path=target, reason=exc)) from exc
     except sqlite3.Error as exc:
-        raise BackupError(f"The accounts file {target} could not be restored: {exc}.") from exc
+        message = _("The accounts file {path} could not be restored: {reason}.")
+        raise BackupError(message.format(path=target, reason=exc)) from exc
 
 
 def _fsync_dir(path: Path) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import math
+import re
 import textwrap
 from functools import cache
 
@@ -12,11 +14,14 @@ import countryinfo
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
+from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from . import (
     disclosure,
+    i18n,
     labels,  # no Streamlit in it: the one place codes and counts are worded
 )
+from .i18n import N_, _, n_
 
 # Okabe-Ito: distinguishable with every common kind of colour blindness.
 GENDER_COLORS = {
@@ -42,7 +47,7 @@ def _rgb(colour: str) -> tuple[float, float, float, float]:
 def over(colour: str, background: str = "#ffffff") -> str:
     """The opaque colour a translucent `colour` shows as over `background`."""
     r, g, b, a = _rgb(colour)
-    br, bg, bb, _ = _rgb(background)
+    br, bg, bb, _alpha = _rgb(background)
     mixed = (round(a * c + (1 - a) * d) for c, d in ((r, br), (g, bg), (b, bb)))
     return "#" + "".join(f"{v:02x}" for v in mixed)
 
@@ -83,8 +88,17 @@ def title_lines(title: str) -> str:
     return "<br>".join(plain(line) for line in lines)
 
 
+def separators() -> str:
+    """Plotly's `separators` for the active language: the decimal mark, then the thousands
+    separator ('.,' in English; ',' and a no-break space in Russian, Kazakh and Kyrgyz), so
+    that the numbers plotly writes itself (ticks, hovers) read as the rest of the page."""
+    lang = i18n.active()
+    return get_decimal_symbol(lang) + get_group_symbol(lang)
+
+
 def _style(fig: go.Figure, title: str) -> go.Figure:
     fig.update_layout(
+        separators=separators(),
         title={
             "text": title_lines(title),
             "font": {"size": 15},
@@ -152,7 +166,7 @@ def _lon_arc(lons: list[float]) -> tuple[float, float]:
     # The arc is what is left of the circle outside its largest empty gap.
     gaps = [(xs[i + 1] - xs[i], i + 1) for i in range(len(xs) - 1)]
     gaps.append((xs[0] + 360.0 - xs[-1], 0))
-    _, start = max(gaps)
+    _gap, start = max(gaps)
     west = xs[start]
     east = xs[start - 1] if start else xs[-1]
     if east < west:
@@ -170,8 +184,9 @@ def country_bounds() -> dict[str, tuple[float, float, float, float]]:
     out = {}
     for feature in world_geojson()["features"]:
         points = _points(feature["geometry"])
-        west, east = _lon_arc([x for x, _ in points])
-        out[feature["id"]] = (west, east, min(y for _, y in points), max(y for _, y in points))
+        west, east = _lon_arc([x for x, _y in points])
+        lats = [y for _x, y in points]
+        out[feature["id"]] = (west, east, min(lats), max(lats))
     return out
 
 
@@ -250,14 +265,13 @@ def _map(
     context = [c for c, box in bounds.items() if c not in codes and _overlaps(box, seen)]
     features = [f for f in world_geojson()["features"] if f["id"] in set(codes) | set(context)]
     geojson = {"type": "FeatureCollection", "features": features}
-    names = {f["id"]: f.get("properties", {}).get("name", f["id"]) for f in features}
     fig = go.Figure()
     fig.add_trace(
         go.Choroplethmap(
             geojson=geojson, locations=context, z=[0] * len(context),
             colorscale=[[0, MAP_CONTEXT], [1, MAP_CONTEXT]], showscale=False,
             marker={"line": {"color": "#ffffff", "width": 0.8}}, hoverinfo="skip",
-            name="Neighbouring countries", text=[names[c] for c in context],
+            name=_("Neighbouring countries"), text=[labels.country(c) for c in context],
         )
     )  # fmt: skip
     top = float(values.max()) if len(values) and values.notna().any() else 1.0
@@ -266,7 +280,7 @@ def _map(
             geojson=geojson, locations=codes, z=values.fillna(0), coloraxis="coloraxis",
             marker={"line": {"color": "#ffffff", "width": 1}, "opacity": 0.95},
             hovertext=data["country"], customdata=data[custom].to_numpy(),
-            hovertemplate=hover, name="People reached",
+            hovertemplate=hover, name=_("People reached"),
         )
     )  # fmt: skip
     fig.update_layout(
@@ -274,7 +288,7 @@ def _map(
         coloraxis={
             "colorscale": MAP_SCALE, "cmin": 0, "cmax": max(top, 1.0),
             "colorbar": {
-                "orientation": "h", "title": {"text": "People reached", "side": "top"},
+                "orientation": "h", "title": {"text": _("People reached"), "side": "top"},
                 "x": 0.5, "xanchor": "center", "y": -0.02, "yanchor": "top",
                 "thickness": 10, "len": 0.9, "tickformat": ",d", "outlinewidth": 0,
             },
@@ -286,28 +300,157 @@ def _map(
     return fig
 
 
+# Time axes: plotly would write month names in English ("Jan 2024"), so every chart over
+# periods gets its ticks, and its hovers, written here in the active language.
+TIME_TICKS = 8  # at most this many period labels on a time axis
+TICK_CHARS = 72  # and no more characters in all of them: long labels ("1-й кв. 2024 г.") fewer
+_TICK_STEPS = {
+    "month": (1, 2, 3, 6, 12, 24, 60),
+    "quarter": (1, 2, 4, 8, 20),
+    "year": (1, 2, 5, 10),
+}
+_PER_YEAR = {"month": 12, "quarter": 4, "year": 1}
+_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
+
+
+def period_label(period: object, grain: str) -> str:
+    """A period (its first day) as a time axis writes it: 'Jan 2024' / 'янв. 2024 г.' for a
+    month, 'Q1 2024' / '1-й кв. 2024 г.' for a quarter, '2024' for a year."""
+    day = pd.Timestamp(period).date()
+    if grain == "year":
+        return str(day.year)
+    return i18n.month(day, quarter=grain == "quarter")
+
+
+def period_name(period: object) -> str:
+    """A published period as written: a year ('2024') as it is, a quarter ('2024-Q3') in the
+    active language ('Q3 2024', '3-й кв. 2024 г.'); anything else as it is."""
+    text = str(period)
+    found = _QUARTER.match(text)
+    if not found:
+        return text
+    year, quarter = int(found.group(1)), int(found.group(2))
+    return i18n.month(dt.date(year, 3 * quarter - 2, 1), quarter=True)
+
+
+def _index(day: dt.date, grain: str) -> int:
+    """A period's place in a count of periods since year 0 (months, quarters or years)."""
+    per = _PER_YEAR[grain]
+    return day.year * per + (day.month - 1) * per // 12
+
+
+def _most_ticks(labels: list[str]) -> int:
+    """How many of these labels an axis has room for: TIME_TICKS short ones, fewer long ones."""
+    longest = max((len(label) for label in labels), default=1)
+    return max(3, min(TIME_TICKS, TICK_CHARS // (longest + 2)))
+
+
+def _every_nth(count: int, steps: tuple[int, ...], most: int = TIME_TICKS) -> int:
+    """The smallest step that leaves at most `most` of `count` ticks."""
+    return next((s for s in steps if math.ceil(count / s) <= most), steps[-1])
+
+
+def time_axis(fig: go.Figure, periods: pd.Series, grain: str) -> go.Figure:
+    """Write a date x axis's ticks in the active language: at most TIME_TICKS of the periods
+    (fewer when their labels are long), on round ones (every other quarter, every January…),
+    each as `period_label` writes it, or as its year when the ticks are a year or more apart."""
+    days = sorted({pd.Timestamp(p).date() for p in periods if not pd.isna(p)})
+    if not days:
+        return fig
+    steps = _TICK_STEPS[grain]
+    step = _every_nth(len(days), steps, _most_ticks([period_label(d, grain) for d in days[:2]]))
+    label = grain
+    if step >= _PER_YEAR[grain]:
+        # A tick every January (or every other…): the year alone says it, and is short.
+        label = "year"
+        step = _every_nth(len(days), tuple(s for s in steps if s >= _PER_YEAR[grain]))
+    shown = [d for d in days if _index(d, grain) % step == 0] or days[:1]
+    fig.update_xaxes(
+        tickmode="array",
+        tickvals=[dt.datetime(d.year, d.month, d.day) for d in shown],
+        ticktext=[period_label(d, label) for d in shown],
+    )
+    return fig
+
+
+def _with_period_labels(df: pd.DataFrame, grain: str) -> pd.DataFrame:
+    """The frame with `_period`, each row's period as hovers and ticks write it."""
+    out = df.copy()
+    out["_period"] = [period_label(p, grain) for p in out["period"]]
+    return out
+
+
+def category_periods(fig: go.Figure, values: list[str], axis: str = "x") -> go.Figure:
+    """Published periods ('2023', '2023-Q3') on a category axis, written as `period_name`
+    does, at most TIME_TICKS of them."""
+    most = _most_ticks([period_name(v) for v in values[:2]])
+    step = _every_nth(len(values), (1, 2, 3, 4, 5, 10), most)
+    shown = values[::step]
+    update = fig.update_xaxes if axis == "x" else fig.update_yaxes
+    update(tickmode="array", tickvals=shown, ticktext=[period_name(v) for v in shown])
+    return fig
+
+
+def share_axis(top: float = 1.0, step: float = 0.2) -> dict:
+    """An axis of shares from 0 to `top`, its ticks written as percentages the active
+    language's way ('40%', '40 %')."""
+    ticks = [round(i * step, 6) for i in range(int(round(top / step)) + 1)]
+    return {
+        "range": [0, top],
+        "tickmode": "array",
+        "tickvals": ticks,
+        "ticktext": [i18n.percent(t) for t in ticks],
+    }
+
+
+def people_text(n: int | None) -> str:
+    """A count of people with its noun, in the active language: '1 person', '1,204 people';
+    a suppressed count '<8 people'."""
+    if n is None or pd.isna(n):
+        # '<8' reads as the plural of eight.
+        return n_("{n} person", "{n} people", 8).format(n=disclosure.RULE.suppressed_text)
+    return n_("{n} person", "{n} people", int(n)).format(n=i18n.number(int(n)))
+
+
+def events_text(n: int) -> str:
+    """A count of events with its noun, in the active language: '1 event', '12 events'."""
+    return n_("{n} event", "{n} events", int(n)).format(n=i18n.number(int(n)))
+
+
+def _period_hover() -> str:
+    return "%{customdata[0]}<br>%{fullData.name}: %{y:,}<extra></extra>"
+
+
 def cumulative_reach(df: pd.DataFrame, title: str) -> go.Figure:
     """Running total of unique people reached."""
     fig = px.area(
-        df,
+        _with_period_labels(df, "month"),
         x="period",
         y="cumulative_people",
-        labels={"period": "", "cumulative_people": "People reached (cumulative)"},
-        custom_data=["new_people"],
+        labels={"period": "", "cumulative_people": _("People reached (cumulative)")},
+        custom_data=["_period", "new_people"],
         color_discrete_sequence=[ACCENT],
     )
     fig.update_traces(
-        hovertemplate="%{x|%b %Y}<br>People reached so far: %{y:,}<br>New: %{customdata[0]:,}"
-        "<extra></extra>"
+        hovertemplate="%{customdata[0]}<br>"
+        + _("People reached so far")
+        + ": %{y:,}<br>"
+        # Translators: in a hover, people reached for the first time in the month.
+        + _("New")
+        + ": %{customdata[1]:,}<extra></extra>"
     )
-    return _style(fig, title)
+    return _style(time_axis(fig, df["period"], "month"), title)
 
 
 def country_map(df: pd.DataFrame, title: str) -> go.Figure:
     """People reached per event country on an offline map fitted to those countries."""
     data = _plain_column(df, "country")
     hover = (
-        "<b>%{hovertext}</b><br>People reached: %{z:,}<br>Events: %{customdata[0]:,}<extra></extra>"
+        "<b>%{hovertext}</b><br>"
+        + _("People reached")
+        + ": %{z:,}<br>"
+        + _("Events")
+        + ": %{customdata[0]:,}<extra></extra>"
     )
     return _map(data, data["people_reached"].astype("float64"), hover, ["events"], title)
 
@@ -329,9 +472,28 @@ def ranked_bar(df: pd.DataFrame, label: str, value: str, title: str, value_name:
 
 
 GENDER_ORDER = list(GENDER_COLORS)
-# The same colours keyed by the words a legend shows ("Female"), not the stored codes.
-GENDER_NAMES = [labels.gender(g) for g in GENDER_ORDER]
-GENDER_NAME_COLORS = {labels.gender(g): c for g, c in GENDER_COLORS.items()}
+
+
+def gender_names() -> list[str]:
+    """The genders as a legend shows them ("Female"), in order, in the active language."""
+    return [labels.gender(g) for g in GENDER_ORDER]
+
+
+def gender_name_colors() -> dict[str, str]:
+    """The gender colours keyed by the words a legend shows, in the active language."""
+    return {labels.gender(g): c for g, c in GENDER_COLORS.items()}
+
+
+# The two groups of a gender breakdown (reach.metrics, reach.donor) are keys in English,
+# worded where shown.
+BREAKDOWN_GROUPS = (N_("People reached"), N_("Trainers"))
+
+
+def group_name(group: object) -> str:
+    """A group of a gender or age chart as written: the breakdown's 'People reached' and
+    'Trainers' and published quarters ('2024-Q3') in the active language, the rest as is."""
+    text = str(group)
+    return _(text) if text in BREAKDOWN_GROUPS else period_name(text)
 
 
 def _gender_words(df: pd.DataFrame) -> pd.DataFrame:
@@ -340,23 +502,17 @@ def _gender_words(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-PERIOD_FORMATS = {"month": "%b %Y", "quarter": "Q%q %Y", "year": "%Y"}
-
-
-def _long(df: pd.DataFrame, series: dict[str, str]) -> pd.DataFrame:
-    """Columns of `series` ({column: label}) stacked into (period, measure, n) rows."""
+def _long(df: pd.DataFrame, series: dict[str, str], grain: str) -> pd.DataFrame:
+    """Columns of `series` ({column: label}) stacked into (period, measure, n) rows, with
+    each period as written (`_period`)."""
     long = df.melt(id_vars="period", value_vars=list(series), var_name="measure", value_name="n")
     long["measure"] = long["measure"].map(series)
-    return long
-
-
-def _period_hover(grain: str) -> str:
-    return f"%{{x|{PERIOD_FORMATS[grain]}}}<br>%{{fullData.name}}: %{{y:,}}<extra></extra>"
+    return _with_period_labels(long, grain)
 
 
 def period_lines(df: pd.DataFrame, series: dict[str, str], title: str, grain: str) -> go.Figure:
     """One line per column of `series` ({column: label}) over `period`."""
-    long = _long(df, series)
+    long = _long(df, series, grain)
     fig = px.line(
         long,
         x="period",
@@ -366,24 +522,26 @@ def period_lines(df: pd.DataFrame, series: dict[str, str], title: str, grain: st
         labels={"period": "", "n": "", "measure": ""},
         color_discrete_sequence=[ACCENT, "#E69F00", "#009E73"],
         line_dash="measure",
+        custom_data=["_period"],
     )
-    fig.update_traces(hovertemplate=_period_hover(grain))
-    return _style(fig, title)
+    fig.update_traces(hovertemplate=_period_hover())
+    return _style(time_axis(fig, df["period"], grain), title)
 
 
 def stacked_periods(df: pd.DataFrame, series: dict[str, str], title: str, grain: str) -> go.Figure:
     """Stacked bars per period, one colour per column of `series`."""
-    long = _long(df, series)
+    long = _long(df, series, grain)
     fig = px.bar(
         long,
         x="period",
         y="n",
         color="measure",
-        labels={"period": "", "n": "People", "measure": ""},
+        labels={"period": "", "n": _("People"), "measure": ""},
         color_discrete_sequence=[ACCENT, SECOND],
+        custom_data=["_period"],
     )
-    fig.update_traces(hovertemplate=_period_hover(grain))
-    return _style(fig, title)
+    fig.update_traces(hovertemplate=_period_hover())
+    return _style(time_axis(fig, df["period"], grain), title)
 
 
 def reach_split(df: pd.DataFrame, label: str, title: str) -> go.Figure:
@@ -395,14 +553,19 @@ def reach_split(df: pd.DataFrame, label: str, title: str) -> go.Figure:
         var_name="kind",
         value_name="people",
     )
-    long["kind"] = long["kind"].map({"direct_reach": "Direct", "cascade_reach": "Through cascades"})
+    kinds = {
+        # Translators: a legend entry: people reached directly (at root trainings).
+        "direct_reach": _("Direct"),
+        "cascade_reach": _("Through cascades"),
+    }
+    long["kind"] = long["kind"].map(kinds)
     fig = px.bar(
         long,
         x="people",
         y=label,
         color="kind",
         orientation="h",
-        labels={"people": "People reached", label: "", "kind": ""},
+        labels={"people": _("People reached"), label: "", "kind": ""},
         color_discrete_sequence=[ACCENT, SECOND],
     )
     fig.update_traces(hovertemplate="%{y}<br>%{fullData.name}: %{x:,}<extra></extra>")
@@ -412,27 +575,28 @@ def reach_split(df: pd.DataFrame, label: str, title: str) -> go.Figure:
 
 def gender_bars(df: pd.DataFrame, group: str, title: str, percent: bool = False) -> go.Figure:
     """People by gender per group, stacked in the fixed gender colours (shares if percent)."""
-    data = _gender_words(_plain_column(df, group))
+    data = _gender_words(df)
+    data[group] = [plain(group_name(g)) for g in data[group]]
     totals = data.groupby(group)["people"].transform("sum")
     data["share"] = data["people"] / totals.where(totals > 0)
-    data["_people"] = [labels.count(n, "person", "people") for n in data["people"]]
+    data["_people"] = [people_text(n) for n in data["people"]]
+    data["_share"] = [i18n.percent(0.0 if pd.isna(s) else float(s), 1) for s in data["share"]]
     fig = px.bar(
         data,
         x="share" if percent else "people",
         y=group,
         color="gender",
         orientation="h",
-        category_orders={"gender": GENDER_NAMES},
-        color_discrete_map=GENDER_NAME_COLORS,
-        custom_data=["_people", "share"],
-        labels={"share": "Share of people", "people": "People", group: "", "gender": ""},
+        category_orders={"gender": gender_names()},
+        color_discrete_map=gender_name_colors(),
+        custom_data=["_people", "_share"],
+        labels={"share": _("Share of people"), "people": _("People"), group: "", "gender": ""},
     )
     fig.update_traces(
-        hovertemplate="%{y}<br>%{fullData.name}: %{customdata[0]}"
-        " (%{customdata[1]:.1%})<extra></extra>"
+        hovertemplate="%{y}<br>%{fullData.name}: %{customdata[0]} (%{customdata[1]})<extra></extra>"
     )
     if percent:
-        fig.update_xaxes(tickformat=".0%")
+        fig.update_xaxes(**share_axis())
     fig.update_layout(height=max(240, 90 + 36 * data[group].nunique()))
     return _style(fig, title)
 
@@ -440,40 +604,46 @@ def gender_bars(df: pd.DataFrame, group: str, title: str, percent: bool = False)
 def gender_periods(df: pd.DataFrame, title: str, grain: str) -> go.Figure:
     """People reached by gender per period, stacked."""
     fig = px.bar(
-        _gender_words(df),
+        _with_period_labels(_gender_words(df), grain),
         x="period",
         y="people",
         color="gender",
-        category_orders={"gender": GENDER_NAMES},
-        color_discrete_map=GENDER_NAME_COLORS,
-        labels={"period": "", "people": "People", "gender": ""},
+        category_orders={"gender": gender_names()},
+        color_discrete_map=gender_name_colors(),
+        labels={"period": "", "people": _("People"), "gender": ""},
+        custom_data=["_period"],
     )
-    fig.update_traces(hovertemplate=_period_hover(grain))
-    return _style(fig, title)
+    fig.update_traces(hovertemplate=_period_hover())
+    return _style(time_axis(fig, df["period"], grain), title)
 
 
 def share_histogram(bands: pd.DataFrame, threshold: float, title: str) -> go.Figure:
     """How many events fall in each band of women's share; bands below the threshold stand out."""
     data = bands.copy()
     data["band"] = [
-        f"{lo:.0%}–{hi:.0%}" for lo, hi in zip(data["share_from"], data["share_to"], strict=True)
+        f"{i18n.percent(lo)}–{i18n.percent(hi)}"
+        for lo, hi in zip(data["share_from"], data["share_to"], strict=True)
     ]
-    data["flag"] = data["below_threshold"].map({True: "Below threshold", False: "At or above"})
-    data["_events"] = [labels.count(n, "event") for n in data["events"]]
+    below, above = _("Below threshold"), _("At or above")
+    data["flag"] = data["below_threshold"].map({True: below, False: above})
+    data["_events"] = [events_text(n) for n in data["events"]]
     fig = px.bar(
         data,
         x="band",
         y="events",
         color="flag",
-        color_discrete_map={"Below threshold": "#D55E00", "At or above": ACCENT},
+        color_discrete_map={below: "#D55E00", above: ACCENT},
         labels={
-            "band": "Women's share of the event's participants",
-            "events": "Events",
+            "band": _("Women's share of the event's participants"),
+            "events": _("Events"),
             "flag": "",
         },
         custom_data=["_events"],
     )
-    fig.update_traces(hovertemplate="Women's share %{x}: %{customdata[0]}<extra></extra>")
+    fig.update_traces(
+        # Translators: a hover: "Women's share 40%–50%: 3 events".
+        hovertemplate=_("Women's share") + " %{x}: %{customdata[0]}<extra></extra>"
+    )
     fig.update_xaxes(categoryorder="array", categoryarray=list(data["band"]))
     return _style(fig, title)
 
@@ -510,8 +680,9 @@ FLOW_NAME_CHARS = 48  # a longer program name is cut (in full on hover)
 
 
 def level_name(level: int) -> str:
-    """'Root trainings' for level 0, else 'Level N'."""
-    return "Root trainings" if level == 0 else f"Level {level}"
+    """'Root trainings' for level 0, else 'Level N', in the active language."""
+    # Translators: the first column of the cascade flow: the trainings a cascade starts from.
+    return _("Root trainings") if level == 0 else _("Level {n}").format(n=level)
 
 
 def flow_layout(levels: pd.DataFrame, value: str = "people") -> pd.DataFrame:
@@ -561,7 +732,7 @@ def _flow(levels: pd.DataFrame, value: str, shown: list[str], hover: list[str], 
     fig = go.Figure()
     xs: list[float | None] = []
     ys: list[float | None] = []
-    for _, part in layout.sort_values("y1", ascending=False).groupby("program", sort=False):
+    for _program, part in layout.sort_values("y1", ascending=False).groupby("program", sort=False):
         part = part.sort_values("level")
         for a, b in zip(part.iloc[:-1].itertuples(), part.iloc[1:].itertuples(), strict=True):
             x, y = _ribbon(a.level + w / 2, (a.y0, a.y1), b.level - w / 2, (b.y0, b.y1))
@@ -621,16 +792,24 @@ def cascade_sankey(levels: pd.DataFrame, title: str) -> go.Figure:
     node as tall as its people, joined level to level; programs without cascades too."""
     hover = []
     for row in levels.itertuples(index=False):
-        reached = "reached directly" if row.level == 0 else "reached at this level"
+        n = int(row.people)
+        if row.level == 0:
+            reached = n_("{n} person reached directly", "{n} people reached directly", n)
+        else:
+            reached = n_("{n} person reached at this level", "{n} people reached at this level", n)
+        # Translators: follows "6 people reached at this level, " in a hover.
+        held = n_("in {n} event", "in {n} events", int(row.events))
         lines = [
             f"<b>{plain(row.program)}</b> · {level_name(row.level)}",
-            f"{labels.count(row.people, 'person', 'people')} {reached}, "
-            f"in {labels.count(row.events, 'event')}",
+            reached.format(n=i18n.number(n)) + ", " + held.format(n=i18n.number(int(row.events))),
         ]
         if row.headcount_people:
-            lines.append(f"{row.headcount_people:,} of them from reported headcounts")
+            # Translators: {n} of the people reached at a cascade level were counted from the
+            # headcounts events reported (no attendance list).
+            heads = _("{n} of them from reported headcounts")
+            lines.append(heads.format(n=i18n.number(int(row.headcount_people))))
         hover.append("<br>".join(lines))
-    shown = [f"{int(v):,}" for v in levels["people"]]
+    shown = [i18n.number(int(v)) for v in levels["people"]]
     return _flow(levels, "people", shown, hover, title)
 
 
@@ -638,9 +817,9 @@ def published_cascade(levels: pd.DataFrame, title: str) -> go.Figure:
     """The cascade flow of published counts: '<8' where a level's count is suppressed (drawn
     as a line)."""
     shown = _published_labels(levels["people_reached"])
+    reached = _("People reached")
     hover = [
-        f"<b>{plain(p)}</b> · {level_name(lv)}<br>People reached: {s}<br>"
-        f"{labels.count(int(e), 'event')}"
+        f"<b>{plain(p)}</b> · {level_name(lv)}<br>{reached}: {s}<br>{events_text(int(e))}"
         for p, lv, s, e in zip(levels["program"], levels["level"], shown, levels["events"],
                                strict=True)
     ]  # fmt: skip
@@ -671,23 +850,27 @@ def published_bar(
 def published_stack(
     df: pd.DataFrame, x: str, series: dict[str, str], title: str, horizontal: bool = False
 ) -> go.Figure:
-    """Stacked bars of published counts per category (periods, programs), one per series."""
+    """Stacked bars of published counts per category (periods, programs), one per series.
+    Periods ('2024', '2024-Q3') are written in the active language on the axis and hovers."""
     fig = go.Figure()
+    periods = x == "period"
+    written = [plain(period_name(v) if periods else v) for v in df[x]]
     df = _plain_column(df, x)
     # A period without events (kept so the axis shows the gap) says so, not "<8".
     empty = (df["events"] == 0).tolist() if "events" in df.columns else [False] * len(df)
     for (column, name), colour in zip(series.items(), [ACCENT, SECOND, "#E69F00"], strict=False):
         shown = [
-            "no events" if none else text
+            _("no events") if none else text
             for none, text in zip(empty, _published_labels(df[column]), strict=True)
         ]
         values = _numbers(df[column]).fillna(0)
         axis = {"x": values, "y": df[x]} if horizontal else {"x": df[x], "y": values}
         fig.add_bar(
             name=name, orientation="h" if horizontal else "v", marker_color=colour,
-            customdata=shown, text=shown, textposition="inside",
-            hovertemplate=("%{y}" if horizontal else "%{x}") + f"<br>{name}: %{{customdata}}"
-            "<extra></extra>", **axis,
+            customdata=list(zip(written, shown, strict=True)), text=shown,
+            textposition="inside", **axis,
+            hovertemplate="%{customdata[0]}" + f"<br>{plain(name)}: %{{customdata[1]}}"
+            "<extra></extra>",
         )  # fmt: skip
     fig.update_layout(barmode="stack")
     if horizontal:
@@ -695,13 +878,16 @@ def published_stack(
         fig.update_yaxes(type="category")
     else:
         fig.update_xaxes(type="category")
+        if periods:
+            category_periods(fig, list(df[x]))
     return _style(fig, title)
 
 
 def published_gender(df: pd.DataFrame, title: str) -> go.Figure:
     """People by gender per group as shares of the published counts; '<8' where suppressed."""
     fig = go.Figure()
-    df = _plain_column(df, "group")
+    df = df.copy()
+    df["group"] = [plain(group_name(g)) for g in df["group"]]
     groups = list(dict.fromkeys(df["group"]))
     # Shares come from disclosure.share: none for a group with any suppressed count.
     published = {
@@ -724,14 +910,15 @@ def published_gender(df: pd.DataFrame, title: str) -> go.Figure:
             ],
             dtype="float64",
         )
-        shown = _published_labels(rows["people"])
+        counts = [None if pd.isna(n) else int(n) for n in rows["people"]]
         fig.add_bar(
             name=labels.gender(gender), y=groups, x=share.fillna(0), orientation="h",
-            marker_color=GENDER_COLORS[gender], customdata=shown,
-            hovertemplate="%{y}<br>%{fullData.name}: %{customdata} people<extra></extra>",
+            marker_color=GENDER_COLORS[gender], customdata=_published_labels(rows["people"]),
+            hovertext=[people_text(n) for n in counts],
+            hovertemplate="%{y}<br>%{fullData.name}: %{hovertext}<extra></extra>",
         )  # fmt: skip
     fig.update_layout(barmode="stack", height=max(240, 90 + 36 * len(groups)))
-    fig.update_xaxes(tickformat=".0%", range=[0, 1], title="Share of people (blank: a count is <8)")
+    fig.update_xaxes(**share_axis(), title=_("Share of people (blank: a count is <8)"))
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=groups[::-1])
     return _style(fig, title)
 
@@ -741,7 +928,10 @@ def published_map(df: pd.DataFrame, title: str) -> go.Figure:
     data = _plain_column(df, "country")
     data["label"] = _published_labels(data["people_reached"])
     hover = (
-        "<b>%{hovertext}</b><br>People reached: %{customdata[0]}<br>Events: %{customdata[1]:,}"
-        "<extra></extra>"
+        "<b>%{hovertext}</b><br>"
+        + _("People reached")
+        + ": %{customdata[0]}<br>"
+        + _("Events")
+        + ": %{customdata[1]:,}<extra></extra>"
     )
     return _map(data, _numbers(data["people_reached"]), hover, ["label", "events"], title)

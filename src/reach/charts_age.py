@@ -18,9 +18,21 @@ from plotly.subplots import make_subplots
 from . import (
     ages,
     disclosure,
+    i18n,
     labels,  # no Streamlit in it: how codes are worded
 )
-from .charts import GENDER_COLORS, PERIOD_FORMATS, _style, plain
+from .charts import (
+    GENDER_COLORS,
+    _style,
+    category_periods,
+    group_name,
+    people_text,
+    period_label,
+    plain,
+    share_axis,
+    time_axis,
+)
+from .i18n import _, n_
 
 # Ages are ordered, so their colours run along one colour-blind-safe scale (viridis, short
 # of its pale yellow end, which fades on white); unknown is the grey undisclosed has.
@@ -49,7 +61,29 @@ ROW_PX = 54  # the height of one group's row in a horizontal chart
 
 def _wrapped(name: str) -> str:
     """A group name as plain text, in lines of at most GROUP_CHARS."""
-    return "<br>".join(plain(line) for line in textwrap.wrap(str(name), GROUP_CHARS) or [""])
+    lines = textwrap.wrap(group_name(name), GROUP_CHARS) or [""]
+    return "<br>".join(plain(line) for line in lines)
+
+
+def band_name(band: str) -> str:
+    """An age band as a legend shows it: '15-19', or 'Unknown age' in the active language."""
+    return labels.label("age_band", band)
+
+
+def _band_hover(band: str) -> str:
+    """An age band as a hover names it: 'Age 15-19', 'Unknown age'."""
+    if band == ages.BANDS.unknown:
+        return band_name(band)
+    # Translators: an age band in a hover; {band} is '15-19' or '50+'.
+    return _("Age {band}").format(band=band)
+
+
+def _people(values: pd.Series, published: bool) -> list[str]:
+    """Counts with their noun, as hovers write them: '12 people'; for published counts
+    '<8 people' where suppressed (an exact count that is missing is 0)."""
+    return [
+        people_text(None if published else 0) if pd.isna(v) else people_text(int(v)) for v in values
+    ]
 
 
 def _names_above_bars(fig: go.Figure, groups: list[str]) -> go.Figure:
@@ -77,7 +111,7 @@ def _labels(values: pd.Series, published: bool) -> list[str]:
     """Counts as hovers show them: '1,234', or for published counts '<8' where suppressed."""
     if published:
         return [disclosure.text(None if pd.isna(v) else int(v)) for v in values]
-    return [f"{int(v):,}" for v in values]
+    return [i18n.number(int(v)) for v in values]
 
 
 def _lengths(values: pd.Series) -> pd.Series:
@@ -116,26 +150,30 @@ def age_pyramid(df: pd.DataFrame, title: str, published: bool = False) -> go.Fig
             name=labels.gender(gender), y=known, x=-lengths if gender == "female" else lengths,
             orientation="h", marker_color=GENDER_COLORS[gender],
             customdata=_labels(counts[gender], published),
-            hovertemplate="Age %{y}<br>" + labels.gender(gender)
-            + ": %{customdata} people<extra></extra>",
-            row=1, col=1 if gender in SIDES else 2,
+            hovertext=[f"{_band_hover(b)}<br>{labels.gender(gender)}: {p}"
+                       for b, p in zip(known, _people(counts[gender], published), strict=True)],
+            hovertemplate="%{hovertext}<extra></extra>", row=1, col=1 if gender in SIDES else 2,
         )  # fmt: skip
     # The ends stay unlabelled: on a phone their labels would run into the side panel's.
     ticks = [i * step for i in range(1 - round(half / step), round(half / step))]
     fig.update_xaxes(
-        tickvals=ticks, ticktext=[f"{abs(t):,.0f}" for t in ticks], range=[-half, half],
-        title="◀ Female · people · Male ▶", row=1, col=1,
+        tickvals=ticks, ticktext=[i18n.number(abs(t)) for t in ticks], range=[-half, half],
+        # Translators: the axis under the age pyramid: women to the left, men to the right.
+        title=_("◀ Female · people · Male ▶"), row=1, col=1,
     )  # fmt: skip
-    fig.update_xaxes(range=[0, side], dtick=step, title="Other,<br>undisclosed", row=1, col=2)
+    # Translators: the axis of the panel beside the pyramid; <br> breaks the line.
+    other = _("Other,<br>undisclosed")
+    fig.update_xaxes(range=[0, side], dtick=step, title=other, row=1, col=2)
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=known)
     unknown = data.xs(ages.BANDS.unknown, level="band").reindex(list((*SIDES, *BESIDE)))
     written = _labels(unknown, published)
     note = " · ".join(
-        plain(f"{n} {labels.gender(g).lower()}")
-        for g, n in zip(unknown.index, written, strict=True)
+        plain(_unknown_age(g, n, v))
+        for g, n, v in zip(unknown.index, written, unknown, strict=True)
     )
     fig.add_annotation(
-        text=f"Unknown age, not drawn:<br>{note}", showarrow=False, xref="paper", yref="paper",
+        text=_("Unknown age, not drawn:") + f"<br>{note}", showarrow=False, xref="paper",
+        yref="paper",
         x=0, xanchor="left", y=-0.22, yanchor="top", align="left", font={"size": 12},
     )  # fmt: skip
     fig.update_layout(barmode="relative", height=440, bargap=0.15, legend_traceorder="normal")
@@ -144,17 +182,38 @@ def age_pyramid(df: pd.DataFrame, title: str, published: bool = False) -> go.Fig
     return fig
 
 
+def _unknown_age(gender: str, written: str, value: object) -> str:
+    """'5 female', '<8 male' … of the note on people of unknown age, in the active language."""
+    n = 8 if pd.isna(value) else int(value)  # '<8' agrees as eight does
+    if gender == "female":
+        return n_("{n} female", "{n} female", n).format(n=written)
+    if gender == "male":
+        return n_("{n} male", "{n} male", n).format(n=written)
+    if gender == "other":
+        # Translators: people of another gender (not female or male), in a list of counts.
+        return n_("{n} other", "{n} other", n).format(n=written)
+    # Translators: people who did not give their gender, in a list of counts.
+    return n_("{n} undisclosed", "{n} undisclosed", n).format(n=written)
+
+
 def age_periods(df: pd.DataFrame, title: str, grain: str) -> go.Figure:
     """Exact people reached per period, stacked by age band (a frame of period, band, people)."""
     fig = go.Figure()
     for band in BAND_ORDER:
         rows = df[df["band"] == band]
+        hover = [
+            f"{period_label(p, grain)}<br>{_band_hover(band)}: {people_text(int(n))}"
+            for p, n in zip(rows["period"], rows["people"], strict=True)
+        ]
         fig.add_bar(
-            name=band, x=rows["period"], y=rows["people"], marker_color=BAND_COLORS[band],
-            hovertemplate=f"%{{x|{PERIOD_FORMATS[grain]}}}<br>Age {band}: %{{y:,}} people"
-            "<extra></extra>",
+            name=band_name(band), x=rows["period"], y=rows["people"],
+            marker_color=BAND_COLORS[band], hovertext=hover,
+            hovertemplate="%{hovertext}<extra></extra>",
         )  # fmt: skip
-    fig.update_layout(barmode="stack", yaxis_title="People", legend_traceorder="normal", height=460)
+    fig.update_layout(
+        barmode="stack", yaxis_title=_("People"), legend_traceorder="normal", height=460
+    )
+    time_axis(fig, df["period"], grain)
     return _style(fig, title).update_layout(**BAND_LEGEND)
 
 
@@ -168,25 +227,30 @@ def age_shares(df: pd.DataFrame, title: str) -> go.Figure:
     fig = go.Figure()
     for band in BAND_ORDER:
         rows = data[data["band"] == band].set_index("group").reindex(groups)
+        hover = [
+            f"{g}<br>{_band_hover(band)}: {people_text(int(n))} ({i18n.percent(float(s), 1)})"
+            for g, n, s in zip(groups, rows["people"].fillna(0), rows["share"].fillna(0),
+                               strict=True)
+        ]  # fmt: skip
         fig.add_bar(
-            name=band, y=groups, x=rows["share"].fillna(0), orientation="h",
-            marker_color=BAND_COLORS[band],
-            customdata=list(zip(_labels(rows["people"].fillna(0), False), rows["share"].fillna(0),
-                                strict=True)),
-            hovertemplate="%{y}<br>Age " + band + ": %{customdata[0]} people"
-            " (%{customdata[1]:.1%})<extra></extra>",
+            name=band_name(band), y=groups, x=rows["share"].fillna(0), orientation="h",
+            marker_color=BAND_COLORS[band], hovertext=hover,
+            hovertemplate="%{hovertext}<extra></extra>",
         )  # fmt: skip
     fig.update_layout(barmode="stack", legend_traceorder="normal")
-    fig.update_xaxes(tickformat=".0%", range=[0, 1], title="Share of people")
+    fig.update_xaxes(**share_axis(), title=_("Share of people"))
     return _style(_names_above_bars(fig, groups), title).update_layout(**BAND_LEGEND)
 
 
 def published_age_stack(
-    df: pd.DataFrame, title: str, horizontal: bool = False, name: str = "People"
+    df: pd.DataFrame, title: str, horizontal: bool = False, name: str | None = None
 ) -> go.Figure:
     """Published people per group (periods, or programs if horizontal), stacked by age band;
-    a suppressed count draws no bar and says '<8' in its hover."""
+    a suppressed count draws no bar and says '<8' in its hover. `name` names the axis of
+    counts ('People' when None)."""
+    name = name or _("People")
     data = df.copy()
+    periods = list(dict.fromkeys(data["group"].map(str)))  # as stored: '2024', '2024-Q3'
     data["group"] = data["group"].map(_wrapped if horizontal else plain)
     groups = list(dict.fromkeys(data["group"]))
     fig = go.Figure()
@@ -194,11 +258,15 @@ def published_age_stack(
         rows = data[data["band"] == band].set_index("group").reindex(groups)
         values = _lengths(rows["people"])
         axis = {"x": values, "y": groups} if horizontal else {"x": groups, "y": values}
+        written = groups if horizontal else [plain(group_name(p)) for p in periods]
+        hover = [
+            f"{g}<br>{_band_hover(band)}: {p}"
+            for g, p in zip(written, _people(rows["people"], True), strict=True)
+        ]
         fig.add_bar(
-            name=band, orientation="h" if horizontal else "v", marker_color=BAND_COLORS[band],
-            customdata=_labels(rows["people"], True),
-            hovertemplate=("%{y}" if horizontal else "%{x}") + "<br>Age " + band
-            + ": %{customdata} people<extra></extra>", **axis,
+            name=band_name(band), orientation="h" if horizontal else "v",
+            marker_color=BAND_COLORS[band], customdata=_labels(rows["people"], True),
+            hovertext=hover, hovertemplate="%{hovertext}<extra></extra>", **axis,
         )  # fmt: skip
     fig.update_layout(barmode="stack", legend_traceorder="normal")
     if horizontal:
@@ -207,4 +275,5 @@ def published_age_stack(
     else:
         fig.update_layout(yaxis_title=name, height=460)
         fig.update_xaxes(type="category")
+        category_periods(fig, groups)
     return _style(fig, title).update_layout(**BAND_LEGEND)

@@ -5,17 +5,22 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
+from .i18n import _
+
 
 def date(text: str) -> dt.date:
     """A YYYY-MM-DD argument, or a usage error that says so."""
     try:
         return dt.date.fromisoformat(text)
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date in YYYY-MM-DD form") from exc
+        message = _("'{value}' is not a date in YYYY-MM-DD form").format(value=text)
+        raise argparse.ArgumentTypeError(message) from exc
 
 
 def year(text: str) -> int:
     """A YYYY argument, or a usage error that says so."""
     if not (text.isdigit() and len(text) == 4):
-        raise argparse.ArgumentTypeError(f"'{text}' is not a year in YYYY form")
+        raise argparse.ArgumentTypeError(
+            _("'{value}' is not a year in YYYY form").format(value=text)
+        )
     return int(text)

@@ -6,29 +6,38 @@ import argparse
 import datetime as dt
 import json
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
 
-from . import cli_args, disclosure, extract, store, targets
+from . import cli_args, disclosure, extract, i18n, store, targets
+from .i18n import N_, _
 
 EXIT_OK, EXIT_ERRORS = 0, 1
+
+# A target's status as people read it (targets.STATUSES; --json keeps the code).
+_STATUS = {
+    "achieved": N_("achieved"), "on track": N_("on track"), "behind": N_("behind"),
+    "off track": N_("off track"), "missed": N_("missed"), "not started": N_("not started"),
+    "too few to tell": N_("too few to tell"),
+}  # fmt: skip
 
 
 def add_parser(sub: argparse._SubParsersAction, db_help: str) -> None:
     """Add `progress` to the command line."""
-    p = sub.add_parser("progress", help="targets against actuals, with on-track status")
+    p = sub.add_parser("progress", help=_("targets against actuals, with on-track status"))
     p.add_argument("--db", type=Path, help=db_help)
     p.add_argument("--program", action="append", default=[], metavar="NAME")
     p.add_argument(
-        "--year", type=cli_args.year, metavar="YYYY", help="targets whose period overlaps it"
+        "--year", type=cli_args.year, metavar="YYYY", help=_("targets whose period overlaps it")
     )
     p.add_argument("--from", type=cli_args.date, dest="date_from", metavar="YYYY-MM-DD")
     p.add_argument("--to", type=cli_args.date, dest="date_to", metavar="YYYY-MM-DD")
     p.add_argument("--audience", choices=("organisation", "donor"), default="organisation")
     p.add_argument("--today", type=cli_args.date, metavar="YYYY-MM-DD",
-                   help="work out the status as on this day (default: today)")  # fmt: skip
-    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+                   help=_("work out the status as on this day (default: today)"))  # fmt: skip
+    p.add_argument("--json", action="store_true", help=_("print JSON instead of a table"))
 
 
 def _rows(frame: pd.DataFrame, donor: bool) -> list[dict]:
@@ -55,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     date_from, date_to = args.date_from, args.date_to
     if args.year:
         if date_from or date_to:
-            print("ERROR   give --year, or --from/--to, not both", file=sys.stderr)
+            print("ERROR   " + _("give --year, or --from/--to, not both"), file=sys.stderr)
             return EXIT_ERRORS
         date_from, date_to = dt.date(args.year, 1, 1), dt.date(args.year, 12, 31)
     donor = args.audience == "donor"
@@ -78,18 +87,35 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(rows, ensure_ascii=False))
         return EXIT_OK
     if not rows:
-        print("No targets in this scope. Load a targets.csv (see README, The data contract).")
+        print(_("No targets in this scope. Load a targets.csv (see README, The data contract)."))
         return EXIT_OK
-    note = " (counts of people rounded to 5; 0 to 7 show as <8)" if donor else ""
-    print(f"Targets as on {today.isoformat()}{note}:")
+    if donor:
+        heading = _("Targets as on {day} (counts of people rounded to 5; 0 to 7 show as <8):")
+    else:
+        heading = _("Targets as on {day}:")
+    print(heading.format(day=i18n.day(today)))
+    # Translators: one target; {actual} and {target} are counts, {share} and {expected}
+    # percentages, {status} a word such as "on track".
+    line = _("{actual} of {target} ({share}; {expected} expected by now) — {status}")
     for r in rows:
         split = ", ".join(str(v) for v in (r["gender"], r["age_band"], r["country_code"]) if v)
-        share = "–" if r["achieved_share"] is None else f"{r['achieved_share']:.0%}"
-        actual = r["actual"] if isinstance(r["actual"], str) else f"{r['actual']:,}"
+        share = "–" if r["achieved_share"] is None else _percent(r["achieved_share"])
+        actual = r["actual"] if isinstance(r["actual"], str) else i18n.number(r["actual"])
+        word = _STATUS.get(r["status"])  # an unknown status is shown as the code it is
+        status = _(word) if word else r["status"]
+        what = f"  {r['program']} · {r['indicator']} · {r['period']}"
         print(
-            f"  {r['program']} · {r['indicator']} · {r['period']}"
+            what
             + (f" · {split}" if split else "")
-            + f": {actual} of {r['target']:,} ({share}; {r['expected_share']:.0%} expected by "
-            f"now) — {r['status']}"
-        )
+            + ": "
+            + line.format(
+                actual=actual, target=i18n.number(r["target"]), share=share,
+                expected=_percent(r["expected_share"]), status=status,
+            )
+        )  # fmt: skip
     return EXIT_OK
+
+
+def _percent(share: float) -> str:
+    """A whole percentage in the active language, rounded as Python's '%' format rounds it."""
+    return i18n.percent(Decimal(f"{share * 100:.0f}") / 100)

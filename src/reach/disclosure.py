@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from . import i18n
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -52,8 +54,9 @@ def count(n: int | None, rule: Rule = RULE) -> int | None:
 
 
 def text(published: int | None, rule: Rule = RULE) -> str:
-    """A published count as people read it: '<8' or '1,235'."""
-    return rule.suppressed_text if published is None else f"{published:,}"
+    """A published count as people read it, in the active language: '<8', '1,235' (en) or
+    '1 235' (ru). The '<8' is a symbol, the same in every language."""
+    return rule.suppressed_text if published is None else i18n.number(published)
 
 
 def json_value(published: int | None, rule: Rule = RULE) -> int | str:
@@ -88,10 +91,11 @@ def frame(df: pd.DataFrame, people: Iterable[str], rule: Rule = RULE) -> pd.Data
 
 
 def frame_text(df: pd.DataFrame, columns: Iterable[str], rule: Rule = RULE) -> pd.DataFrame:
-    """A copy of a published frame with `columns` written for people ('<8' for suppressed)."""
+    """A copy of a published frame with `columns` written for people ('<8' for suppressed),
+    numbers in the active language."""
     out = df.copy()
     for column in columns:
-        out[column] = [rule.suppressed_text if pd.isna(v) else f"{int(v):,}" for v in out[column]]
+        out[column] = [text(None if pd.isna(v) else int(v), rule) for v in out[column]]
     return out
 
 

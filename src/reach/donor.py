@@ -16,6 +16,7 @@ import pandas as pd
 
 from . import ages, disclosure, extract
 from .extract import DonorFilters
+from .i18n import N_
 
 GENDERS = ("female", "male", "other", "undisclosed")
 Scope = tuple[str, ...]
@@ -181,7 +182,8 @@ def gender_breakdown(
     """People by gender among people reached and among trainers, with published shares."""
     rows = extract.cells(con, f, scope)
     out = []
-    for group, prefix in (("People reached", ""), ("Trainers", "trainers_")):
+    # The group is a key (parity["People reached"]), worded where shown: _(group).
+    for group, prefix in ((N_("People reached"), ""), (N_("Trainers"), "trainers_")):
         counts = {g: (_value(rows.iloc[0][f"{prefix}{g}"]) if len(rows) else None) for g in GENDERS}
         for g in GENDERS:
             out.append(

@@ -15,7 +15,8 @@ import openpyxl
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from . import limits
+from . import i18n, limits
+from .i18n import _
 from .limits import EXCEL_MAX_COLUMNS, MB, Limits
 from .read import InputError, cell_too_long, too_long, too_wide
 
@@ -67,11 +68,11 @@ def _scan(archive: zipfile.ZipFile, part: zipfile.ZipInfo, name: str, caps: Limi
             cut = max(buf.rfind(b"<"), 0) if chunk else len(buf)
             seg, carry = buf[:cut], buf[cut:]
             if len(carry) > longest or long_text.search(seg):
-                raise InputError(
-                    name,
-                    f"holds a text of more than {caps.cell_chars:,} characters; Reach reads at "
-                    f"most {caps.cell_chars:,} characters in a cell (REACH_MAX_CELL_CHARS).",
+                message = _(
+                    "holds a text of more than {cap} characters; Reach reads at most {cap} "
+                    "characters in a cell (REACH_MAX_CELL_CHARS)."
                 )
+                raise InputError(name, message.format(cap=i18n.number(caps.cell_chars)))
             counts.cells += len(_CELL.findall(seg))
             counts.texts += len(_TEXT.findall(seg))
             if in_first_row:
@@ -91,22 +92,22 @@ def _check_archive(data: bytes, name: str, caps: Limits) -> None:
         # Declared sizes bound what is read: zipfile stops each part at its declared size.
         unpacked = sum(p.file_size for p in parts)
         if unpacked > caps.unpacked_mb * MB:
-            raise InputError(
-                name,
-                f"unpacks to {unpacked / MB:,.0f} MB; Reach unpacks at most {caps.unpacked_mb:,} "
-                "MB of a workbook (REACH_MAX_UNPACKED_MB). Save the sheet you need as CSV "
-                "(UTF-8) and upload that.",
+            message = _(
+                "unpacks to {size} MB; Reach unpacks at most {cap} MB of a workbook "
+                "(REACH_MAX_UNPACKED_MB). Save the sheet you need as CSV (UTF-8) and upload that."
             )
+            size, cap_mb = i18n.number(unpacked / MB), i18n.number(caps.unpacked_mb)
+            raise InputError(name, message.format(size=size, cap=cap_mb))
         for part in parts:
             counts = _scan(archive, part, name, caps)
             # openpyxl loads every shared text when it opens a workbook, even read-only.
             if counts.texts > cap:
-                raise InputError(
-                    name,
-                    f"holds more than {cap:,} texts; Reach reads at most {cap:,} cells of a "
-                    "workbook (REACH_MAX_EXCEL_CELLS). Save the sheet you need as CSV (UTF-8) "
-                    "and upload that.",
+                message = _(
+                    "holds more than {cap} texts; Reach reads at most {cap} cells of a workbook "
+                    "(REACH_MAX_EXCEL_CELLS). Save the sheet you need as CSV (UTF-8) and upload "
+                    "that."
                 )
+                raise InputError(name, message.format(cap=i18n.number(cap)))
             if counts.cells > cap:
                 raise _too_many_cells(name, cap)
             # A header wider than Excel allows is refused before openpyxl parses it; a
@@ -116,12 +117,12 @@ def _check_archive(data: bytes, name: str, caps: Limits) -> None:
 
 
 def _too_many_cells(name: str, cap: int) -> InputError:
-    return InputError(
-        name,
-        f"has a sheet of more than {cap:,} cells (rows × columns, blank rows counted); Reach "
-        f"reads at most {cap:,} from a workbook (REACH_MAX_EXCEL_CELLS). Save the sheet as CSV "
-        "(UTF-8), which Reach reads up to REACH_MAX_ROWS rows, and upload that.",
+    message = _(
+        "has a sheet of more than {cap} cells (rows × columns, blank rows counted); Reach reads "
+        "at most {cap} from a workbook (REACH_MAX_EXCEL_CELLS). Save the sheet as CSV (UTF-8), "
+        "which Reach reads up to REACH_MAX_ROWS rows, and upload that."
     )
+    return InputError(name, message.format(cap=i18n.number(cap)))
 
 
 # What openpyxl and zipfile raise on a damaged workbook, on opening it or reading a sheet.
@@ -129,7 +130,8 @@ _DAMAGED = (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueEr
 
 
 def _unreadable(name: str) -> InputError:
-    return InputError(name, "is not a readable Excel workbook (.xlsx).")
+    # Translators: follows a file name: "list.xlsx: is not a readable Excel workbook (.xlsx).".
+    return InputError(name, _("is not a readable Excel workbook (.xlsx)."))
 
 
 def _open(data: bytes, name: str):  # type: ignore[no-untyped-def]
@@ -178,7 +180,7 @@ def _cell(value: object) -> str:
 
 def _letter(column: int) -> str:
     # Excel's letters end at XFD (16,384); a row written without cell references can go on.
-    return get_column_letter(column) if column <= EXCEL_MAX_COLUMNS else f"{column:,}"
+    return get_column_letter(column) if column <= EXCEL_MAX_COLUMNS else i18n.number(column)
 
 
 def _rows(values: Iterable[tuple[object, ...]], name: str, caps: Limits) -> list[list[str]]:
@@ -204,19 +206,18 @@ def _rows(values: Iterable[tuple[object, ...]], name: str, caps: Limits) -> list
         if len(text) > caps.columns:
             if number == 1:
                 raise too_wide(name, len(text), caps.columns)
-            raise InputError(
-                name,
-                f"has a value in column {len(text):,}; Reach reads at most {caps.columns:,} "
-                "columns (REACH_MAX_COLUMNS).",
-                row=number,
-                column=_letter(len(text)),
+            message = _(
+                "has a value in column {column}; Reach reads at most {cap} columns "
+                "(REACH_MAX_COLUMNS)."
             )
+            refusal = message.format(column=i18n.number(len(text)), cap=i18n.number(caps.columns))
+            raise InputError(name, refusal, row=number, column=_letter(len(text)))
         if max(map(len, text)) > caps.cell_chars:
             i = next(i for i, t in enumerate(text) if len(t) > caps.cell_chars)
             label = header[i] if i < len(header) and header[i] and number > 1 else None
             column = label or _letter(i + 1)
             raise cell_too_long(name, number, column, len(text[i]), caps.cell_chars)
-        rows.extend([] for _ in range(blank))
+        rows.extend([] for _blank in range(blank))
         blank = 0
         rows.append(text)
     return rows
@@ -235,9 +236,10 @@ def read_sheet(
     try:
         usable = _usable(book)
         if not usable:
-            raise InputError(name, "has no sheet with a header row.")
+            raise InputError(name, _("has no sheet with a header row."))
         if sheet is not None and sheet not in usable:
-            raise InputError(name, f"has no usable sheet named '{sheet}'.")
+            message = _("has no usable sheet named '{sheet}'.").format(sheet=sheet)
+            raise InputError(name, message)
         chosen = sheet or (prefer if prefer in usable else usable[0])
         rows = _rows(book[chosen].iter_rows(values_only=True), name, limits.current())
     except _DAMAGED as exc:

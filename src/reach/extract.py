@@ -20,6 +20,7 @@ import duckdb
 import pandas as pd
 
 from . import ages, disclosure, metrics, sqlfiles, targets
+from .i18n import _
 
 SCHEMA = "published"
 ALL = "*"
@@ -127,9 +128,12 @@ class DonorFilters:
     event_type: str | None = None
 
     def describe(self) -> str:
-        """A short description for titles: 'all events' or the choices."""
+        """A short description for titles, in the active language: 'all events' or the
+        choices (codes as written)."""
         parts = [v for v in (self.program, self.country, self.event_type, self.year) if v]
-        return "; ".join(p.replace("_", "-") for p in parts) or "all events"
+        # Translators: the scope of a donor's view when no program, country, event type or
+        # year is chosen.
+        return "; ".join(p.replace("_", "-") for p in parts) or _("all events")
 
 
 def _size(text: str) -> str:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
 
-from . import extract, review, sqlfiles, store
+from . import extract, i18n, labels, review, sqlfiles, store
+from .i18n import _, n_, p_
 
 
 def undoable(con: duckdb.DuckDBPyConnection) -> int | None:
@@ -77,10 +79,7 @@ def loads(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                 "loaded at (UTC)": at,
                 "by": by or "—",
                 "mode": mode,
-                "files": "; ".join(
-                    f"{f['name']} ({f['size']:,} bytes, sha256 {f['sha256'][:12]}…)"
-                    for f in json.loads(files or "[]")
-                ),
+                "files": json.loads(files or "[]"),  # name, size, sha256 of each file
                 "events added": ea,
                 "events updated": eu,
                 "rows added": pa,
@@ -97,6 +96,91 @@ def loads(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+def _moment(value: object) -> str | None:
+    return None if labels.blank(value) else i18n.Formats().datetime(pd.Timestamp(value))
+
+
+def _count(value: Any) -> str | None:
+    return None if labels.blank(value) else i18n.number(value)
+
+
+def _share(value: Any) -> str | None:
+    return None if labels.blank(value) else i18n.percent(value, 1)
+
+
+def _files(files: list[dict[str, Any]]) -> str:
+    """The files of one load: name, size and the start of the SHA-256 hash of each."""
+    return "; ".join(
+        # Translators: one file of a load: its name, its size and the start of its hash.
+        n_(
+            "{name} ({size} byte, sha256 {sha256}…)",
+            "{name} ({size} bytes, sha256 {sha256}…)",
+            int(f["size"]),
+        ).format(name=f["name"], size=i18n.number(f["size"]), sha256=str(f["sha256"])[:12])
+        for f in files
+    )
+
+
+def _titles() -> dict[str, str]:
+    """The history table's column titles in the active language (loads() keeps English keys)."""
+    return {
+        # Translators: column of the load history: the load's number.
+        "load": p_("load history column", "load"),
+        "loaded at (UTC)": p_("load history column", "loaded at (UTC)"),
+        # Translators: column of the load history: who made the load (an account name).
+        "by": p_("load history column", "by"),
+        # Translators: column of the load history: how the files were loaded (merge or replace).
+        "mode": p_("load history column", "mode"),
+        "files": p_("load history column", "files"),
+        "events added": p_("load history column", "events added"),
+        "events updated": p_("load history column", "events updated"),
+        # Translators: column of the load history: participant rows (attendance) added.
+        "rows added": p_("load history column", "rows added"),
+        "rows replaced": p_("load history column", "rows replaced"),
+        # Translators: column of the load history: attendance lists replaced.
+        "lists replaced": p_("load history column", "lists replaced"),
+        # Translators: column of the load history: how many warnings the check gave.
+        "warnings": p_("load history column", "warnings"),
+        "people reached before": p_("load history column", "people reached before"),
+        "people reached after": p_("load history column", "people reached after"),
+        "female share before": p_("load history column", "female share before"),
+        "female share after": p_("load history column", "female share after"),
+        "undone at (UTC)": p_("load history column", "undone at (UTC)"),
+    }
+
+
+def table(history: pd.DataFrame) -> pd.DataFrame:
+    """loads() as a page shows it: titles, modes, times, numbers and shares in the active
+    language (times to the minute, UTC)."""
+    if history.empty:
+        return history.rename(columns=_titles())
+    modes = {
+        # Translators: a load mode: update the files' events and replace their lists.
+        "merge": p_("load mode", "merge"),
+        # Translators: a load mode: replace everything stored with the files.
+        "replace": p_("load mode", "replace"),
+    }
+    shown = history.astype(object).copy()
+    for column in ("loaded at (UTC)", "undone at (UTC)"):
+        shown[column] = [_moment(v) for v in history[column]]
+    for column in (
+        "events added",
+        "events updated",
+        "rows added",
+        "rows replaced",
+        "lists replaced",
+        "warnings",
+        "people reached before",
+        "people reached after",
+    ):
+        shown[column] = [_count(v) for v in history[column]]
+    for column in ("female share before", "female share after"):
+        shown[column] = [_share(v) for v in history[column]]
+    shown["mode"] = [modes.get(m, m) for m in history["mode"]]
+    shown["files"] = [_files(f) for f in history["files"]]
+    return shown.rename(columns=_titles())
+
+
 def decide(path: Path | str, action: str, target: int, actor: str | None = None) -> str:
     """Merge or keep apart a review pair, or undo a decision, and refresh every number.
 
@@ -108,7 +192,7 @@ def decide(path: Path | str, action: str, target: int, actor: str | None = None)
     """
     steps = {"merge": review.merge, "apart": review.keep_apart, "undo": review.undo}
     if action not in steps:
-        raise review.ReviewError(f"Unknown review action {action!r}.")
+        raise review.ReviewError(_("Unknown review action {action}.").format(action=repr(action)))
     with store.connect(path) as con, store.WRITE_LOCK:
         store.init_schema(con)
         con.execute("begin transaction")

@@ -10,6 +10,9 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from . import i18n
+from .i18n import _
+
 MB = 1024 * 1024
 
 # Excel itself stops at 16,384 columns; a row wider than that is not a real sheet.
@@ -28,12 +31,19 @@ class Limits:
     excel_cells: int
 
     def describe(self) -> str:
-        """The caps in one sentence, as the Data page states them."""
-        return (
-            f"at most {self.rows:,} rows below the header, {self.columns:,} columns and "
-            f"{self.cell_chars:,} characters in a cell per file; an Excel workbook may unpack "
-            f"to at most {self.unpacked_mb:,} MB and hold at most {self.excel_cells:,} cells "
-            "(save a larger sheet as CSV)"
+        """The caps in one sentence, as the Data page states them, in the active language."""
+        # Translators: the Data page shows it after "Input limits: ". No full stop at the end.
+        text = _(
+            "at most {rows} rows below the header, {columns} columns and {cell_chars} characters "
+            "in a cell per file; an Excel workbook may unpack to at most {unpacked_mb} MB and "
+            "hold at most {excel_cells} cells (save a larger sheet as CSV)"
+        )
+        return text.format(
+            rows=i18n.number(self.rows),
+            columns=i18n.number(self.columns),
+            cell_chars=i18n.number(self.cell_chars),
+            unpacked_mb=i18n.number(self.unpacked_mb),
+            excel_cells=i18n.number(self.excel_cells),
         )
 
 

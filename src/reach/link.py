@@ -10,18 +10,31 @@ certain go to review instead of being merged.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from . import encode
+from . import encode, i18n
+from .i18n import N_, _
 
 MAX_BLOCK = 60  # rows; a larger block (a very common name) is compared only on stronger keys
 LINK_DICE = 0.86  # names this alike, with nothing against and something for, are one person
 SAME_NAME_DICE = 0.97  # names this alike with nothing else known: review, not a merge
 REVIEW_DICE = 0.75
 GENDERS = {"female", "male"}
+
+# The evidence a decision names is kept in the store in English (link_pairs.evidence, and the
+# rules read it); evidence_text() words it in the reader's language.
+EVIDENCE = {
+    "same phone": N_("same phone"),
+    "same e-mail": N_("same e-mail"),
+    "same UIC": N_("same UIC"),
+    "different UIC": N_("different UIC"),
+    "same birth year": N_("same birth year"),
+}
+_NAMES_ALIKE = re.compile(r"names (\d+)% alike")
 
 
 @dataclass(frozen=True)
@@ -150,6 +163,21 @@ def decide(a: Encoded, b: Encoded) -> Decision:
     return Decision("apart", score, tuple(evidence))
 
 
+def evidence_text(stored: str) -> str:
+    """Evidence as kept in the store ('names 93% alike; same phone') in the active language."""
+    parts = []
+    for part in (stored or "").split("; "):
+        alike = _NAMES_ALIKE.fullmatch(part)
+        if alike:
+            # Translators: evidence for a possible duplicate; {share} is e.g. "93%".
+            parts.append(_("names {share} alike").format(share=i18n.percent(int(alike[1]) / 100)))
+        elif part in EVIDENCE:
+            parts.append(_(EVIDENCE[part]))
+        else:
+            parts.append(part)
+    return "; ".join(parts)
+
+
 def candidate_pairs(rows: list[Encoded]) -> set[tuple[int, int]]:
     """Index pairs that share a blocking key (blocks larger than MAX_BLOCK are skipped).
 
@@ -250,7 +278,7 @@ def link(rows: Iterable[Encoded]) -> Linked:
             links.append((not strong, -d.score, i, j, d))
         elif d.verdict == "review":
             review.append((items[i].ref, items[j].ref, d))
-    for _, _, i, j, d in sorted(links, key=lambda x: x[:4]):
+    for _unused, _unused2, i, j, d in sorted(links, key=lambda x: x[:4]):
         ri, rj = find(i), find(j)
         if ri == rj:
             continue

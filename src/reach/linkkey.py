@@ -7,6 +7,8 @@ import secrets
 import stat
 from pathlib import Path
 
+from .i18n import _, n_
+
 KEY_BYTES = 32
 DEFAULT_KEY_FILE = Path("data") / "reach.key"
 
@@ -52,8 +54,11 @@ def _create(target: Path) -> bytes | None:
         return None
     except OSError as err:
         raise KeyFileError(
-            f"Reach could not create the key file {target}: {err.strerror}. "
-            "Check that its folder exists and can be written to."
+            # Translators: {reason} is the operating system's own words (often English).
+            _(
+                "Reach could not create the key file {path}: {reason}. "
+                "Check that its folder exists and can be written to."
+            ).format(path=target, reason=err.strerror)
         ) from None
     finally:
         tmp.unlink(missing_ok=True)
@@ -65,23 +70,41 @@ def _read(target: Path) -> bytes:
     try:
         info = os.stat(target)
     except OSError as err:
-        raise KeyFileError(f"Reach could not open the key file {target}: {err.strerror}.") from None
+        raise KeyFileError(
+            # Translators: {reason} is the operating system's own words (often English).
+            _("Reach could not open the key file {path}: {reason}.").format(
+                path=target, reason=err.strerror
+            )
+        ) from None
     if not stat.S_ISREG(info.st_mode):
-        raise KeyFileError(f"The key file {target} is not a regular file.")
+        raise KeyFileError(_("The key file {path} is not a regular file.").format(path=target))
     # Windows has no group/other permission bits; there the folder's access rules protect it.
     if os.name != "nt" and info.st_mode & 0o077:
         raise KeyFileError(
-            f"The key file {target} can be read or changed by other users of this computer. "
-            f"Make it private with `chmod 600 {target}` and try again."
+            _(
+                "The key file {path} can be read or changed by other users of this computer. "
+                "Make it private with `chmod 600 {path}` and try again."
+            ).format(path=target)
         )
     try:
         key = target.read_bytes()
     except OSError as err:
-        raise KeyFileError(f"Reach could not read the key file {target}: {err.strerror}.") from None
+        raise KeyFileError(
+            # Translators: {reason} is the operating system's own words (often English).
+            _("Reach could not read the key file {path}: {reason}.").format(
+                path=target, reason=err.strerror
+            )
+        ) from None
     if len(key) != KEY_BYTES:
         raise KeyFileError(
-            f"The key file {target} is damaged: it holds {len(key)} bytes instead of "
-            f"{KEY_BYTES}. Restore it from the copy kept apart from the store. Only delete it if "
-            "you accept that new lists can no longer be linked to the people already counted."
+            n_(
+                "The key file {path} is damaged: it holds {n} byte instead of {expected}. "
+                "Restore it from the copy kept apart from the store. Only delete it if you "
+                "accept that new lists can no longer be linked to the people already counted.",
+                "The key file {path} is damaged: it holds {n} bytes instead of {expected}. "
+                "Restore it from the copy kept apart from the store. Only delete it if you "
+                "accept that new lists can no longer be linked to the people already counted.",
+                len(key),
+            ).format(path=target, n=len(key), expected=KEY_BYTES)
         )
     return key

@@ -10,8 +10,11 @@ import pandas as pd
 
 from . import idcolumns, sqlfiles
 from .contract import IDENTIFYING_REASON, SPECS, is_identifying
+from .i18n import N_, _, n_
 
-IGNORE = "(ignore)"
+# The mapping's value for a column that is not loaded (a code: shown with option_label()).
+# Translators: what a column of an uploaded file maps to when it is not loaded.
+IGNORE = N_("(ignore)")
 
 # Headers (compared lower-cased, with spaces, dashes and underscores folded) that mean a
 # contract column. Survey tools (KoBo, ODK) add "_"-prefixed metadata, which is ignored.
@@ -115,7 +118,11 @@ def automatic(headers: list[str], kind: str) -> tuple[dict[str, str], dict[str, 
 def ambiguity(target: str, headers: list[str]) -> str:
     """The sentence for headers that could each be one contract column."""
     shown = ", ".join(f"'{' '.join(h.split())}'" for h in headers)
-    return f"the columns {shown} could each be {target}; rename or remove all but one."
+    # Translators: {columns} lists a file's headers ('Мероприятие', 'event_id'); {column} is
+    # the contract's column name (event_id), kept as written.
+    return _("the columns {columns} could each be {column}; rename or remove all but one.").format(
+        columns=shown, column=target
+    )
 
 
 def identifying(headers: list[str], kind: str) -> list[str]:
@@ -132,13 +139,23 @@ def refused(mapping: dict[str, str], kind: str) -> tuple[list[str], str]:
     headers = [h for h, target in mapping.items() if target != IGNORE and is_identifying(h, kind)]
     if not headers:
         return [], ""
-    one = len(headers) == 1
-    what = ", ".join(f"'{h}' (mapped to {mapping[h]})" for h in headers)
-    return headers, (
-        f"{what} {'holds' if one else 'hold'} people's names or contact details and cannot be "
-        f"mapped to a contract column. {IDENTIFYING_REASON} Set {'it' if one else 'them'} to "
-        f"{IGNORE}: columns with names or contact details are dropped and not stored."
+    # Translators: a file's header and the contract column it was mapped to: 'ФИО' (mapped to
+    # participant_id).
+    what = ", ".join(
+        _("'{header}' (mapped to {column})").format(header=h, column=mapping[h]) for h in headers
     )
+    # Translators: {columns} lists headers as "'ФИО' (mapped to participant_id)"; {reason} is
+    # a sentence on why names must not become IDs; {ignore} is the option "(ignore)".
+    sentence = n_(
+        "{columns} holds people's names or contact details and cannot be mapped to a contract "
+        "column. {reason} Set it to {ignore}: columns with names or contact details are dropped "
+        "and not stored.",
+        "{columns} hold people's names or contact details and cannot be mapped to a contract "
+        "column. {reason} Set them to {ignore}: columns with names or contact details are "
+        "dropped and not stored.",
+        len(headers),
+    )
+    return headers, sentence.format(columns=what, reason=_(IDENTIFYING_REASON), ignore=_(IGNORE))
 
 
 def needs_mapping(headers: list[str], kind: str) -> bool:
@@ -182,6 +199,12 @@ def apply_saved(headers: list[str], kind: str, mapping: dict[str, str]) -> dict[
     """A saved mapping applied to this file's headers (new headers get a fresh proposal)."""
     fresh = propose(headers, kind)
     return {h: mapping.get(h, fresh[h]) for h in headers}
+
+
+def option_label(column: str) -> str:
+    """A choice of the mapping as a person reads it: a contract column as written, IGNORE in
+    the active language."""
+    return _(IGNORE) if column == IGNORE else column
 
 
 def as_frame(mapping: dict[str, str]) -> pd.DataFrame:

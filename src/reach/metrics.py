@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from . import ages, sqlfiles
+from .i18n import N_
 
 RATE_DIGITS = 4
 
@@ -213,7 +214,8 @@ def gender_slice(groups: pd.DataFrame, dim: str) -> pd.DataFrame:
     """One grouping of a gender_groups frame, in the shape its chart takes."""
     rows = groups[groups["dim"] == dim].drop(columns="dim")
     if dim in ("reached", "trainers"):
-        label = "People reached" if dim == "reached" else "Trainers"
+        # The group is a key (parity["People reached"]), worded where shown: _(group).
+        label = N_("People reached") if dim == "reached" else N_("Trainers")
         counts = dict(zip(rows["gender"], rows["people"], strict=True))
         return pd.DataFrame(
             {

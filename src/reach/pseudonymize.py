@@ -16,6 +16,7 @@ import pandas as pd
 from . import idcolumns, linkkey, mapping, people, read, store
 from .contract import identifying_key
 from .export import safe_csv
+from .i18n import _
 
 role = idcolumns.role  # the role of one header (kept here for the command's callers and tests)
 
@@ -28,7 +29,11 @@ def _names(header: list[str], name: str) -> list[str]:
     """The header as linking reads it: the Data page's synonyms applied (Пол → gender)."""
     renames, ambiguous = mapping.automatic(header, "participants")
     for target, headers in ambiguous.items():
-        raise PseudonymizeError(f"{name} row 1: {mapping.ambiguity(target, headers)}")
+        # Translators: {name} is a file name; {problem} a sentence about its header row.
+        problem = _("{name} row 1: {problem}")
+        raise PseudonymizeError(
+            problem.format(name=name, problem=mapping.ambiguity(target, headers))
+        )
     return [renames.get(h, identifying_key(h).replace(" ", "_")) for h in header]
 
 
@@ -38,14 +43,18 @@ def pseudonymize(
     """The file's rows in order, identifying columns removed, participant_id filled in."""
     rows = read.records(data, name)
     if not rows:
-        raise PseudonymizeError(f"{name}: is empty.")
+        # Translators: {name} is the file's name.
+        raise PseudonymizeError(_("{name}: is empty.").format(name=name))
     header, body = rows[0], [r for r in rows[1:] if any(c.strip() for c in r)]
     names = _names(header, name)
     found_roles = {i: idcolumns.role(h) for i, h in enumerate(header)}
     linkable = idcolumns.roles(header)
     if not linkable:
         raise PseudonymizeError(
-            f"{name}: has no column of names, phones, e-mails or UIC codes to replace."
+            # Translators: {name} is the file's name; UIC: the unique identification code (УИК).
+            _("{name}: has no column of names, phones, e-mails or UIC codes to replace.").format(
+                name=name
+            )
         )
     fields = people.row_fields(body, names, linkable)
     kept, taken = [], set()
@@ -82,9 +91,15 @@ def pseudonymize(
 def run(in_path: Path, out_path: Path, db: Path | None = None) -> dict[str, int]:
     """Pseudonymise IN.csv into OUT.csv with the linkage key ($REACH_KEY_FILE)."""
     if out_path.exists():
-        raise PseudonymizeError(f"{out_path.name}: already exists; choose another --out.")
+        raise PseudonymizeError(
+            # Translators: {name} is a file name; --out is the command's option, as written.
+            _("{name}: already exists; choose another --out.").format(name=out_path.name)
+        )
     if db is not None and not db.is_file():
-        raise PseudonymizeError(f"{db}: there is no store here to link against.")
+        raise PseudonymizeError(
+            # Translators: {path} is where the user said Reach's store (database) is.
+            _("{path}: there is no store here to link against.").format(path=db)
+        )
     data, counts = pseudonymize(in_path.read_bytes(), in_path.name, linkkey.load_or_create(), db)
     out_path.write_bytes(data)
     return counts

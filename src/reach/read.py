@@ -14,7 +14,8 @@ from pathlib import Path
 import charset_normalizer
 import duckdb
 
-from . import limits
+from . import i18n, limits
+from .i18n import N_, _
 from .sqlfiles import quote_ident
 
 DELIMITERS = (",", ";", "\t")
@@ -23,14 +24,15 @@ DELIMITERS = (",", ";", "\t")
 # module's own 128 KB field limit would only fail earlier, naming neither.
 csv.field_size_limit(2**31 - 1)
 
-# Signatures of files people rename to .csv by mistake.
+# Signatures of files people rename to .csv by mistake, and what a refusal says (after the
+# file's name: "photo.csv: is not a text file …").
 MAGIC = {
-    b"\x89PNG": "a PNG image",
-    b"\xff\xd8\xff": "a JPEG image",
-    b"GIF8": "a GIF image",
-    b"%PDF": "a PDF document",
-    b"PK\x03\x04": "a zip archive or Excel workbook",
-    b"\xd0\xcf\x11\xe0": "an old Excel or Word document",
+    b"\x89PNG": N_("is not a text file (it looks like a PNG image)."),
+    b"\xff\xd8\xff": N_("is not a text file (it looks like a JPEG image)."),
+    b"GIF8": N_("is not a text file (it looks like a GIF image)."),
+    b"%PDF": N_("is not a text file (it looks like a PDF document)."),
+    b"PK\x03\x04": N_("is not a text file (it looks like a zip archive or Excel workbook)."),
+    b"\xd0\xcf\x11\xe0": N_("is not a text file (it looks like an old Excel or Word document)."),
 }
 
 
@@ -38,8 +40,13 @@ class InputError(Exception):
     """A file that cannot be read at all; the message names the file (and column, if any)."""
 
     def __init__(self, file: str, message: str, row: int | None = None, column: str | None = None):
-        where = f" row {row}, column {column}" if column and row else ""
-        super().__init__(f"{file}{where}: {message}")
+        if column and row:
+            # Translators: a file that cannot be read: the file's name, the row (the header is
+            # row 1) and column where the problem is, then what is wrong.
+            text = _("{file} row {row}, column {column}: {message}")
+        else:
+            text = "{file}: {message}"
+        super().__init__(text.format(file=file, row=row, column=column, message=message))
         self.file = file
         self.message = message
         self.row = row
@@ -61,16 +68,16 @@ class CsvText:
 
 def _decode(data: bytes, name: str) -> tuple[str, str]:
     """Decode bytes as UTF-8 (BOM or not), UTF-16 with a BOM, or Windows-1251."""
-    for magic, what in MAGIC.items():
+    for magic, refusal in MAGIC.items():
         if data.startswith(magic):
-            raise InputError(name, f"is not a text file (it looks like {what}).")
+            raise InputError(name, _(refusal))
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError as exc:
-            raise InputError(name, "is not a readable UTF-16 text file.") from exc
+            raise InputError(name, _("is not a readable UTF-16 text file.")) from exc
     if b"\x00" in data[:65536] or charset_normalizer.is_binary(data[:65536]):
-        raise InputError(name, "is not a text file (it contains binary data).")
+        raise InputError(name, _("is not a text file (it contains binary data)."))
     try:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
@@ -110,24 +117,43 @@ def _refuse_mixed_encodings(data: bytes, name: str) -> None:
             encoding, odd, text = "UTF-8", other, data.decode("utf-8-sig", errors="replace")
         else:
             encoding, odd, text = "Windows-1251", utf8, data.decode("cp1251", errors="replace")
-        what = f"not in {encoding}, the encoding of the rest of the file"
-        problem = "mixes two text encodings"
     elif neither:
-        odd, text = neither, data.decode("cp1251", errors="replace")
-        what = "neither in UTF-8 nor in Windows-1251, the encodings Reach reads"
-        problem = "is not wholly in one text encoding Reach reads"
+        encoding, odd, text = None, neither, data.decode("cp1251", errors="replace")
     else:
         return
     rows = _spreadsheet_rows(text, odd)
     shown = ", ".join(str(r) for r in rows[:10]) + (", …" if len(rows) > 10 else "")
-    one = len(rows) == 1
-    raise InputError(
-        name,
-        f"{problem}: {'row' if one else 'rows'} {shown} {'is' if one else 'are'} {what}, so "
-        f"{'it' if one else 'they'} would be read as garbled text. Save the file again in one "
-        "encoding (UTF-8 is best) and upload it again.",
-        row=rows[0],
-    )
+    # One row or a list of them: the sentence's grammar, not a count, so no plural forms.
+    if encoding and len(rows) == 1:
+        # Translators: {rows} is one row number; {encoding} is UTF-8 or Windows-1251.
+        message = _(
+            "mixes two text encodings: row {rows} is not in {encoding}, the encoding of the rest "
+            "of the file, so it would be read as garbled text. Save the file again in one "
+            "encoding (UTF-8 is best) and upload it again."
+        )
+    elif encoding:
+        # Translators: {rows} lists row numbers ("3, 7, 12"); {encoding} is UTF-8 or
+        # Windows-1251.
+        message = _(
+            "mixes two text encodings: rows {rows} are not in {encoding}, the encoding of the "
+            "rest of the file, so they would be read as garbled text. Save the file again in one "
+            "encoding (UTF-8 is best) and upload it again."
+        )
+    elif len(rows) == 1:
+        # Translators: {rows} is one row number.
+        message = _(
+            "is not wholly in one text encoding Reach reads: row {rows} is neither in UTF-8 nor "
+            "in Windows-1251, the encodings Reach reads, so it would be read as garbled text. "
+            "Save the file again in one encoding (UTF-8 is best) and upload it again."
+        )
+    else:
+        # Translators: {rows} lists row numbers ("3, 7, 12").
+        message = _(
+            "is not wholly in one text encoding Reach reads: rows {rows} are neither in UTF-8 "
+            "nor in Windows-1251, the encodings Reach reads, so they would be read as garbled "
+            "text. Save the file again in one encoding (UTF-8 is best) and upload it again."
+        )
+    raise InputError(name, message.format(rows=shown, encoding=encoding), row=rows[0])
 
 
 class _Lines:
@@ -189,7 +215,7 @@ def _sniff_delimiter(header_line: str) -> str:
 
 def records(data: bytes, name: str) -> list[list[str]]:
     """A small CSV's records in memory (header first), decoded and split as prepare() reads it."""
-    text, _ = _decode(data, name)
+    text, _encoding = _decode(data, name)
     text = text.lstrip("\ufeff")
     delimiter = _sniff_delimiter(_first_line(text))
     return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
@@ -198,14 +224,15 @@ def records(data: bytes, name: str) -> list[list[str]]:
 def prepare(data: bytes, name: str, workdir: Path, source: Path | None = None) -> CsvText:
     """Check, decode and sniff one CSV; write it as UTF-8 to workdir unless it already is."""
     if not data.strip():
-        raise InputError(name, "is empty.")
+        # Translators: follows a file name: "events.csv: is empty.".
+        raise InputError(name, _("is empty."))
     text, encoding = _decode(data, name)
     text = text.lstrip("\ufeff")
     if not text.strip():
-        raise InputError(name, "is empty.")
+        raise InputError(name, _("is empty."))
     controls = sum(1 for ch in text[:65536] if ord(ch) < 32 and ch not in "\t\r\n")
     if controls > 0.01 * min(len(text), 65536):
-        raise InputError(name, "is not a text file (it contains binary data).")
+        raise InputError(name, _("is not a text file (it contains binary data)."))
     delimiter = _sniff_delimiter(_first_line(text))
     caps = limits.current()
     # Cheap checks on the whole text first: a 100,000-column header or an unclosed quote must
@@ -219,7 +246,9 @@ def prepare(data: bytes, name: str, workdir: Path, source: Path | None = None) -
         _check_header(header, name, caps)
         has_rows = any(any(cell.strip() for cell in row) for row in reader)
     except (csv.Error, StopIteration) as exc:
-        raise InputError(name, f"has no readable header row ({exc}).") from exc
+        # Translators: {error} is the CSV reader's own explanation, in English.
+        message = _("has no readable header row ({error}).").format(error=exc)
+        raise InputError(name, message) from exc
     if _has_blank_line(text):
         # DuckDB skips empty lines, which would shift every later row number; keep them
         # as empty records instead (staging drops blank records) so rows match the file.
@@ -240,37 +269,44 @@ def prepare(data: bytes, name: str, workdir: Path, source: Path | None = None) -
 
 def too_wide(name: str, columns: int, cap: int, is_csv: bool = False) -> InputError:
     """The refusal of a file or sheet with more columns than REACH_MAX_COLUMNS."""
-    advice = (
-        "Check the delimiter (comma, semicolon or tab), or remove the columns Reach does not need."
-        if is_csv
-        else "Remove the columns Reach does not need."
-    )
+    if is_csv:
+        message = _(
+            "has {columns} columns; Reach reads at most {cap} (REACH_MAX_COLUMNS). Check the "
+            "delimiter (comma, semicolon or tab), or remove the columns Reach does not need."
+        )
+    else:
+        message = _(
+            "has {columns} columns; Reach reads at most {cap} (REACH_MAX_COLUMNS). Remove the "
+            "columns Reach does not need."
+        )
     return InputError(
-        name,
-        f"has {columns:,} columns; Reach reads at most {cap:,} (REACH_MAX_COLUMNS). {advice}",
-        row=1,
+        name, message.format(columns=i18n.number(columns), cap=i18n.number(cap)), row=1
     )
 
 
 def too_long(name: str, rows: int) -> InputError:
     """The refusal of a file or sheet with more rows than REACH_MAX_ROWS."""
-    return InputError(
-        name,
-        f"has more than {rows:,} rows below the header; Reach reads at most {rows:,} "
-        "(REACH_MAX_ROWS). Split it into smaller files.",
+    message = _(
+        "has more than {rows} rows below the header; Reach reads at most {rows} "
+        "(REACH_MAX_ROWS). Split it into smaller files."
     )
+    return InputError(name, message.format(rows=i18n.number(rows)))
 
 
 def cell_too_long(name: str, row: int, column: str, chars: int, cap: int) -> InputError:
     """The refusal of an over-long cell, by row and column; its text is never shown."""
-    what = "this header cell" if row == 1 else "this cell"
-    return InputError(
-        name,
-        f"{what} is {chars:,} characters long; Reach reads at most {cap:,} characters in a "
-        "cell (REACH_MAX_CELL_CHARS). Shorten it, or check that this is the right file.",
-        row=row,
-        column=column,
-    )
+    if row == 1:
+        message = _(
+            "this header cell is {chars} characters long; Reach reads at most {cap} characters "
+            "in a cell (REACH_MAX_CELL_CHARS). Shorten it, or check that this is the right file."
+        )
+    else:
+        message = _(
+            "this cell is {chars} characters long; Reach reads at most {cap} characters in a "
+            "cell (REACH_MAX_CELL_CHARS). Shorten it, or check that this is the right file."
+        )
+    text = message.format(chars=i18n.number(chars), cap=i18n.number(cap))
+    return InputError(name, text, row=row, column=column)
 
 
 def _header_end(text: str) -> int:
@@ -333,14 +369,12 @@ def _unclosed(name: str, text: str, delimiter: str, row: int, column: int) -> In
         header = next(csv.reader(_Lines(text), delimiter=delimiter))
         if column <= len(header) and _clean(header[column - 1]):
             label = _clean(header[column - 1])
-    return InputError(
-        name,
+    message = _(
         "a quoted cell starts here and its closing quote is missing, so the rest of the file "
         "would be read into that one cell. Add the closing quote (a quote inside a quoted cell "
-        'is written twice: "").',
-        row=row,
-        column=label,
+        'is written twice: "").'
     )
+    return InputError(name, message, row=row, column=label)
 
 
 def _check_length(text: str, name: str, delimiter: str, cap: int) -> None:
@@ -351,7 +385,7 @@ def _check_length(text: str, name: str, delimiter: str, cap: int) -> None:
     records = csv.reader(_Lines(text), delimiter=delimiter)
     try:
         # Quoted newlines make lines outnumber records: count records, and stop past the cap.
-        counted = sum(1 for _ in itertools.islice(records, cap + 2))
+        counted = sum(1 for _record in itertools.islice(records, cap + 2))
     except csv.Error:
         counted = lines  # a file that does not parse is held to its lines
     if counted - 1 > cap:
@@ -410,11 +444,12 @@ def header_names(csv_text: CsvText, rename: dict[str, str] | None = None) -> lis
     seen: dict[str, int] = {}
     for i, n in enumerate(names, start=1):
         if n in seen:
-            raise InputError(
-                csv_text.name,
-                f"column '{n}' appears twice in the header (columns {seen[n]} and {i}).",
-                row=1,
+            # Translators: {name} is a column name; {first} and {second} are column positions.
+            message = _(
+                "column '{name}' appears twice in the header (columns {first} and {second})."
             )
+            text = message.format(name=n, first=seen[n], second=i)
+            raise InputError(csv_text.name, text, row=1)
         seen[n] = i
     return names
 
@@ -469,7 +504,9 @@ def load_raw(
             con.execute(f"{select}{options}, null_padding = true, parallel = false)", params)
         except duckdb.Error as exc2:
             _raise_if_unreadable(csv_text, exc2)
-            raise InputError(csv_text.name, f"could not be read as CSV: {_first(exc2)}") from exc2
+            # Translators: {error} is the database's own explanation, in English.
+            message = _("could not be read as CSV: {error}").format(error=_first(exc2))
+            raise InputError(csv_text.name, message) from exc2
     _check_cells(con, csv_text, table, kept, caps.cell_chars)
     return kept
 
@@ -520,12 +557,13 @@ def _raise_if_too_wide(csv_text: CsvText, exc: Exception) -> None:
     found = _FOUND.search(str(exc))
     if found and int(found.group(3)) > int(found.group(2)):
         line, expected, got = (int(g) for g in found.groups())
-        raise InputError(
-            csv_text.name,
-            f"line {line} has {got} fields but the header has {expected} columns; "
-            f"check the delimiter ('{csv_text.delimiter}') and the quoting of that line.",
-            row=line,
-        ) from exc
+        # Translators: {delimiter} is the character that separates cells (',', ';' or a tab).
+        message = _(
+            "line {line} has {got} fields but the header has {expected} columns; "
+            "check the delimiter ('{delimiter}') and the quoting of that line."
+        )
+        text = message.format(line=line, got=got, expected=expected, delimiter=csv_text.delimiter)
+        raise InputError(csv_text.name, text, row=line) from exc
 
 
 def _first(exc: Exception) -> str:

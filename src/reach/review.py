@@ -15,6 +15,7 @@ import duckdb
 import pandas as pd
 
 from . import sqlfiles
+from .i18n import _, p_
 
 
 class ReviewError(ValueError):
@@ -123,14 +124,27 @@ def _pair(con: duckdb.DuckDBPyConnection, pair_id: int) -> tuple[str, str]:
         "select a, b, status from link_pairs where pair_id = $id", {"id": pair_id}
     ).fetchall()
     if not row:
-        raise ReviewError(f"There is no review pair {pair_id}.")
+        raise ReviewError(_("There is no review pair {pair}.").format(pair=pair_id))
     a, b, status = row[0]
     if status != "open":
-        raise ReviewError(f"Pair {pair_id} was already decided ({status}); undo that first.")
+        words = {
+            # Translators: a review pair's status: its two people were merged into one.
+            "merged": p_("review pair status", "merged"),
+            # Translators: a review pair's status: its two people were kept as two people.
+            "apart": p_("review pair status", "apart"),
+        }
+        raise ReviewError(
+            # Translators: {status} is "merged" or "apart" (kept as two people).
+            _("Pair {pair} was already decided ({status}); undo that first.").format(
+                pair=pair_id, status=words.get(status, status)
+            )
+        )
     into = merged_into(con)
     a, b = into.get(a, a), into.get(b, b)
     if a == b:
-        raise ReviewError(f"The two people of pair {pair_id} were already merged.")
+        raise ReviewError(
+            _("The two people of pair {pair} were already merged.").format(pair=pair_id)
+        )
     return a, b
 
 
@@ -229,10 +243,10 @@ def undo(con: duckdb.DuckDBPyConnection, decision_id: int, actor: str | None = N
         {"id": decision_id},
     ).fetchall()
     if not row:
-        raise ReviewError(f"There is no decision {decision_id}.")
+        raise ReviewError(_("There is no decision {decision}.").format(decision=decision_id))
     pair_id, keep, gone, decision, undone = row[0]
     if undone is not None:
-        raise ReviewError(f"Decision {decision_id} was already undone.")
+        raise ReviewError(_("Decision {decision} was already undone.").format(decision=decision_id))
     later = sqlfiles.scalar(
         con,
         "select count(*) from link_decisions where decision = 'merge' and undone_at is null "
@@ -241,7 +255,9 @@ def undo(con: duckdb.DuckDBPyConnection, decision_id: int, actor: str | None = N
     )
     if decision == "merge" and later:
         raise ReviewError(
-            f"A later merge involves these people; undo it before decision {decision_id}."
+            _("A later merge involves these people; undo it before decision {decision}.").format(
+                decision=decision_id
+            )
         )
     if decision == "merge":
         params = {"d": decision_id, "keep": keep, "gone": gone}

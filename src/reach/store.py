@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 
 from . import countries, extract, metrics, people, sqlfiles
+from .i18n import _
 from .validate import Report, Source, sources_in, stage
 
 DEFAULT_DB = Path("data") / "reach.duckdb"
@@ -52,7 +53,9 @@ def connect(
     wait = float(os.environ.get("REACH_BUSY_WAIT", "10")) if wait is None else wait
     deadline = time.monotonic() + wait
     if not _FILE_LOCK.acquire(timeout=max(wait, 0.01)):
-        raise StoreBusy(f"The store {path} is busy (a load is running); try again in a moment.")
+        # Translators: {path} is the store's file name (data/reach.duckdb).
+        message = _("The store {path} is busy (a load is running); try again in a moment.")
+        raise StoreBusy(message.format(path=path))
     try:
         with _open(path, read_only, deadline) as con:
             yield con
@@ -72,10 +75,12 @@ def _open(
             if not _is_lock_error(exc):
                 raise
             if time.monotonic() >= deadline:
-                raise StoreBusy(
-                    f"The store {path} is busy (another program is writing to it); "
+                # Translators: {path} is the store's file name (data/reach.duckdb).
+                message = _(
+                    "The store {path} is busy (another program is writing to it); "
                     "try again in a moment."
-                ) from exc
+                )
+                raise StoreBusy(message.format(path=path)) from exc
             time.sleep(0.1)
     try:
         yield con
@@ -136,22 +141,41 @@ class LoadResult:
     after: dict | None = None
 
     def to_text(self) -> str:
-        """A readable account of the load."""
+        """A readable account of the load, in the active language."""
         if not self.applied:
-            return self.report.to_text() + "\nNothing was loaded; the store is unchanged."
+            return self.report.to_text() + "\n" + _("Nothing was loaded; the store is unchanged.")
         c = self.counts
+        # Counts as the command line always wrote them (no thousands separator).
+        # Translators: "merge" updates the events given; "replace" replaces everything stored.
+        loaded = _("Loaded (replace):") if self.mode == "replace" else _("Loaded (merge):")
+        # Translators: a line of a load's account; it may read "label: number" pairs so that no
+        # noun has to agree with a number.
+        events = _("events: {added} added, {updated} updated, {unchanged} unchanged")
+        # Translators: a line of a load's account (see "events: {added} added, …").
+        lists = _("attendance lists: {added} added, {replaced} replaced, {unchanged} unchanged")
+        # Translators: a line of a load's account (see "events: {added} added, …").
+        rows = _("participant rows: {added} added, {removed} removed")
+        # Translators: a line of a load's account (see "events: {added} added, …").
+        countries_line = _("countries: {loaded} added or updated")
         lines = [
-            f"Loaded ({self.mode}):",
-            f"  events: {c['events_added']} added, {c['events_updated']} updated, "
-            f"{c['events_unchanged']} unchanged",
-            f"  attendance lists: {c['lists_added']} added, {c['lists_replaced']} replaced, "
-            f"{c['lists_unchanged']} unchanged",
-            f"  participant rows: {c['participant_rows_added']} added, "
-            f"{c['participant_rows_removed']} removed",
-            f"  countries: {c['countries_loaded']} added or updated",
-        ]
+            loaded,
+            "  " + events.format(
+                added=c["events_added"], updated=c["events_updated"],
+                unchanged=c["events_unchanged"],
+            ),
+            "  " + lists.format(
+                added=c["lists_added"], replaced=c["lists_replaced"],
+                unchanged=c["lists_unchanged"],
+            ),
+            "  " + rows.format(
+                added=c["participant_rows_added"], removed=c["participant_rows_removed"]
+            ),
+            "  " + countries_line.format(loaded=c["countries_loaded"]),
+        ]  # fmt: skip
         if c.get("targets_loaded"):
-            lines.append(f"  targets: {c['targets_loaded']} loaded")
+            # Translators: a line of a load's account (see "events: {added} added, …").
+            targets = _("targets: {loaded} loaded")
+            lines.append("  " + targets.format(loaded=c["targets_loaded"]))
         if self.report.warnings:
             lines.insert(0, self.report.to_text())
         return "\n".join(lines)

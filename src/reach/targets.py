@@ -18,10 +18,12 @@ import pandas as pd
 
 from . import (
     disclosure,
+    i18n,
     labels,  # no Streamlit in it: how codes are worded
     metrics,
     sqlfiles,
 )
+from .i18n import N_, _
 from .metrics import Filters
 
 if TYPE_CHECKING:  # extract imports this module: the donor's filters are named for types only
@@ -32,9 +34,25 @@ if TYPE_CHECKING:  # extract imports this module: the donor's filters are named 
 BEHIND = 0.8
 # Indicators that count people: published under the disclosure rule (events are not people).
 PEOPLE = ("people_reached", "direct_reach", "cascade_reach", "trainers", "female_reached")
+# The statuses are codes (the JSON of `progress --json`, chart colours), and also the English
+# words a person reads: `status_name` words one in the active language.
 STATUSES = (
-    "achieved", "on track", "behind", "off track", "missed", "not started", "too few to tell",
-)  # fmt: skip
+    # Translators: a target's status: its actual has reached the target.
+    N_("achieved"),
+    # Translators: a target's status: the actual is at least what is due by now.
+    N_("on track"),
+    # Translators: a target's status: the actual is a little short of what is due by now.
+    N_("behind"),
+    # Translators: a target's status: the actual is far short of what is due by now.
+    N_("off track"),
+    # Translators: a target's status: its period ended short of the target.
+    N_("missed"),
+    # Translators: a target's status: its period has not begun.
+    N_("not started"),
+    # Translators: a target's status for donors: the count is shown as <8, and what it may
+    # hide (0 to 7) does not settle the status.
+    N_("too few to tell"),
+)
 COLUMNS = [
     "program", "indicator", "period", "gender", "age_band", "country_code", "period_start",
     "period_end", "target", "actual", "achieved_share", "elapsed", "expected", "status",
@@ -143,7 +161,7 @@ def actuals(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> list[int]:
     return out
 
 
-UNCLEAR = "too few to tell"  # a suppressed count whose status depends on what it hides
+UNCLEAR = STATUSES[-1]  # a suppressed count whose status depends on what it hides
 
 
 def _published_status(value: int | None, target: int, start, end, today) -> Progress:
@@ -238,30 +256,46 @@ def donor_scope(
     return programs, first, last
 
 
+def status_name(code: str) -> str:
+    """A status as people read it in the active language: 'on track', 'по плану'."""
+    return _(code) if code in STATUSES else code
+
+
 def _split(row: pd.Series) -> str:
+    """Whom a target is for, in the active language: 'Female, age 15-19, Kyrgyzstan'."""
+    if row["age_band"]:
+        # Translators: whom a target counts: {band} is an age band, '15-19', '50+' or 'Unknown
+        # age'.
+        age = _("age {band}").format(band=labels.label("age_band", row["age_band"]))
+    else:
+        age = ""
     parts = [
         labels.gender(row["gender"]) if row["gender"] else "",
-        f"age {labels.label('age_band', row['age_band'])}" if row["age_band"] else "",
+        age,
         labels.country(row["country_code"]) if row["country_code"] else "",
     ]
     return ", ".join(p for p in parts if p)
 
 
-def described(df: pd.DataFrame, donor: bool) -> pd.DataFrame:
+def described(df: pd.DataFrame, donor: bool, lang: str | None = None) -> pd.DataFrame:
     """The progress rows with readable labels and texts (published counts for donors):
-    indicator_name, split, what, label and actual_text, as the page, chart and report show."""
-    out = df.copy()
-    out["indicator_name"] = [labels.label("indicator", i) for i in out["indicator"]]
-    out["split"] = [_split(r) for _, r in out.iterrows()]
-    out["what"] = [
-        f"{r.indicator_name} · {r.period}" + (f" · {r.split}" if r.split else "")
-        for r in out.itertuples()
-    ]
-    out["label"] = [f"{r.program} · {r.what}" for r in out.itertuples()]
-    if donor:
-        out["actual_text"] = [
-            disclosure.text(None if pd.isna(a) else int(a)) for a in out["actual"]
+    indicator_name, split, what, label, actual_text and status_text, as the page, chart and
+    report show, worded in `lang` (the active language when None). The words are made here,
+    when shown, so a cached progress frame (codes and numbers) serves every language."""
+    with i18n.using(lang or i18n.active()):
+        out = df.copy()
+        out["indicator_name"] = [labels.label("indicator", i) for i in out["indicator"]]
+        out["split"] = [_split(r) for _unused, r in out.iterrows()]
+        out["what"] = [
+            f"{r.indicator_name} · {r.period}" + (f" · {r.split}" if r.split else "")
+            for r in out.itertuples()
         ]
-    else:
-        out["actual_text"] = [f"{int(a):,}" for a in out["actual"]]
+        out["label"] = [f"{r.program} · {r.what}" for r in out.itertuples()]
+        if donor:
+            out["actual_text"] = [
+                disclosure.text(None if pd.isna(a) else int(a)) for a in out["actual"]
+            ]
+        else:
+            out["actual_text"] = [i18n.number(int(a)) for a in out["actual"]]
+        out["status_text"] = [status_name(s) for s in out["status"]]
     return out

@@ -6,7 +6,8 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import excel, limits, mapping, read, scratch
+from . import excel, i18n, limits, mapping, read, scratch
+from .i18n import N_, _
 from .read import InputError
 from .validate import Source
 
@@ -14,10 +15,16 @@ KINDS = ("events", "participants", "countries", "targets")
 
 # Offered by the upload widget so that these get Reach's own sentence, not a generic refusal.
 UNREAD = {
-    ".xlsm": "is a macro-enabled workbook (.xlsm); Reach does not read those. In Excel, "
-    "save it as an Excel workbook (.xlsx) or as CSV (UTF-8) and upload that.",
-    ".xls": "is an Excel 97-2003 workbook (.xls); Reach does not read those. In Excel, "
-    "save it as an Excel workbook (.xlsx) or as CSV (UTF-8) and upload that.",
+    # Translators: {name} is the uploaded file's name.
+    ".xlsm": N_(
+        "{name}: is a macro-enabled workbook (.xlsm); Reach does not read those. In Excel, "
+        "save it as an Excel workbook (.xlsx) or as CSV (UTF-8) and upload that."
+    ),
+    # Translators: {name} is the uploaded file's name.
+    ".xls": N_(
+        "{name}: is an Excel 97-2003 workbook (.xls); Reach does not read those. In Excel, "
+        "save it as an Excel workbook (.xlsx) or as CSV (UTF-8) and upload that."
+    ),
 }
 FILE_TYPES = ["csv", "tsv", "txt", "xlsx", *(ext.lstrip(".") for ext in UNREAD)]
 
@@ -53,14 +60,14 @@ def open_upload(kind: str, name: str, data: bytes, sheet: str | None = None) -> 
     up = Upload(kind, name, len(data), hashlib.sha256(data).hexdigest())
     limit = max_upload_mb()
     if len(data) > limit * 1024 * 1024:
-        up.error = (
-            f"{name}: is {len(data) / 1024 / 1024:.1f} MB, over the {limit} MB limit for one "
-            "file. Split it, or ask the administrator to raise REACH_MAX_UPLOAD_MB."
-        )
+        up.error = _(
+            "{name}: is {size} MB, over the {limit} MB limit for one file. Split it, or ask the "
+            "administrator to raise REACH_MAX_UPLOAD_MB."
+        ).format(name=name, size=i18n.number(len(data) / 1024 / 1024, 1), limit=i18n.number(limit))
         return up
     refusal = UNREAD.get(Path(name).suffix.lower())
     if refusal:
-        up.error = f"{name}: {refusal}"
+        up.error = _(refusal).format(name=name)
         return up
     try:
         if excel.is_workbook(data):

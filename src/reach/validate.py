@@ -11,7 +11,19 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from . import ages, idcolumns, linkkey, mapping, normalize, people, read, review, scratch, sqlfiles
+from . import (
+    ages,
+    i18n,
+    idcolumns,
+    linkkey,
+    mapping,
+    normalize,
+    people,
+    read,
+    review,
+    scratch,
+    sqlfiles,
+)
 from .contract import (
     EVENT_TYPES,
     IDENTIFYING_REASON,
@@ -21,6 +33,7 @@ from .contract import (
     FileSpec,
     is_identifying,
 )  # fmt: skip
+from .i18n import N_, _, n_, p_
 from .read import InputError
 from .sqlfiles import quote_ident
 
@@ -72,12 +85,21 @@ class Issue:
     rows: tuple[int, ...] = ()
 
     def where(self) -> str:
-        """'events.csv row 5, column start_date' style location."""
-        parts = [self.file]
+        """'events.csv row 5, column start_date' style location, in the active language."""
+        # Row numbers are written as the spreadsheet shows them (no thousands separator).
+        if self.rows and self.column:
+            # Translators: where a problem is: a file name, a row number (the header is row 1)
+            # and a column name as written in the file.
+            return _("{file} row {row}, column {column}").format(
+                file=self.file, row=self.rows[0], column=self.column
+            )
         if self.rows:
-            parts.append(f"row {self.rows[0]}")
-        text = " ".join(parts)
-        return f"{text}, column {self.column}" if self.column else text
+            # Translators: where a problem is: a file name and a row number (the header is row 1).
+            return _("{file} row {row}").format(file=self.file, row=self.rows[0])
+        if self.column:
+            # Translators: where a problem is: a file name and a column name as written in it.
+            return _("{file}, column {column}").format(file=self.file, column=self.column)
+        return self.file
 
     def row_list(self) -> str:
         """'in 120 rows: 2, 5, 9, …' for grouped problems, '' for single ones."""
@@ -85,7 +107,10 @@ class Issue:
             return ""
         shown = ", ".join(str(r) for r in self.rows[:10])
         more = ", …" if self.count > 10 else ""
-        return f" (in {self.count} rows: {shown}{more})"
+        # Translators: after a problem found on many rows: how many, then the first row numbers
+        # ("2, 5, 9, …").
+        text = n_("(in {count} row: {rows})", "(in {count} rows: {rows})", self.count)
+        return " " + text.format(count=self.count, rows=f"{shown}{more}")
 
 
 @dataclass
@@ -118,15 +143,42 @@ class Report:
         self.issues.append(issue)
 
     def to_text(self) -> str:
-        """A readable report, errors first."""
-        lines = [linking_line(name, found) for name, found in self.linking.items()]
+        """A readable report, errors first, in the active language."""
+        labels = line_labels()
+        # Labels are padded to one width (7 in English); "LINKED" counts only where it is used.
+        used = [ERROR, WARNING, "linked"] if self.linking else [ERROR, WARNING]
+        width = max(len(labels[k]) for k in used)
+        lines = [
+            linking_line(name, found, width, labels["linked"])
+            for name, found in self.linking.items()
+        ]
         for issue in self.errors + self.warnings:
-            label = "ERROR  " if issue.severity == ERROR else "WARNING"
+            label = labels[issue.severity].ljust(width)
             lines.append(f"{label} {issue.where()}: {issue.message}{issue.row_list()}")
         n_err, n_warn = len(self.errors), len(self.warnings)
-        verdict = "the data can be loaded" if self.ok else "the data is refused"
-        lines.append(f"{n_err} error(s), {n_warn} warning(s): {verdict}.")
+        # Translators: the count of errors in a validation report; English keeps "(s)" in both
+        # forms, translations use the form that agrees with the number.
+        errors = n_("{n} error(s)", "{n} error(s)", n_err).format(n=n_err)
+        # Translators: the count of warnings in a validation report (see "{n} error(s)").
+        warnings = n_("{n} warning(s)", "{n} warning(s)", n_warn).format(n=n_warn)
+        if self.ok:
+            # Translators: the last line of a validation report: "2 errors, 1 warning: …".
+            verdict = _("{errors}, {warnings}: the data can be loaded.")
+        else:
+            # Translators: the last line of a validation report: "2 errors, 1 warning: …".
+            verdict = _("{errors}, {warnings}: the data is refused.")
+        lines.append(verdict.format(errors=errors, warnings=warnings))
         return "\n".join(lines)
+
+    def to_display(self) -> pd.DataFrame:
+        """to_frame() for people: column titles and severities in the active language.
+
+        to_frame() keeps its English column names and severity codes (a CSV's header, read by
+        scripts); this is the table a page shows.
+        """
+        frame = self.to_frame()
+        frame["severity"] = frame["severity"].map(lambda s: _(SEVERITY_WORDS.get(s, s)))
+        return frame.rename(columns={k: _(v) for k, v in FRAME_TITLES.items()})
 
     def to_frame(self) -> pd.DataFrame:
         """One row per problem: severity, file, row, column, value, count, message."""
@@ -148,69 +200,162 @@ class Report:
         )
 
 
-def linking_line(name: str, found: people.Assignment) -> str:
-    """One line on what linking a named file did (counts only, never a name)."""
-    return (
-        f"LINKED  {name}: {found.rows:,} named rows: {found.matched:,} matched people already "
-        f"stored, {found.new_rows:,} rows are {found.new_people:,} new people, "
-        f"new pairs to review: {len(found.review):,}."
+# What a page's table of problems calls its columns and severities (to_display()).
+FRAME_TITLES = {
+    "severity": N_("severity"),
+    "file": N_("file"),
+    "row": N_("row"),
+    "column": N_("column"),
+    "value": N_("value"),
+    "count": N_("count"),
+    "rows": N_("rows"),
+    "message": N_("message"),
+}
+SEVERITY_WORDS = {ERROR: N_("error"), WARNING: N_("warning")}
+
+
+def line_labels() -> dict[str, str]:
+    """The words that start a report's lines, in the active language."""
+    return {
+        # Translators: starts a line of a validation report (command line); upper case there.
+        ERROR: _("ERROR"),
+        # Translators: starts a line of a validation report (command line); upper case there.
+        WARNING: _("WARNING"),
+        # Translators: starts a line of a validation report on a list of people linked by name.
+        "linked": _("LINKED"),
+    }
+
+
+def linking_line(
+    name: str, found: people.Assignment, width: int = 7, label: str | None = None
+) -> str:
+    """One line on what linking a named file did (counts only, never a name).
+
+    width: the width the line's label is padded to, as the report's other labels are.
+    """
+    # Translators: counts only. Russian, Kazakh and Kyrgyz may write "label: number" pairs so
+    # that no noun has to agree with a number.
+    text = _(
+        "{file}: {rows} named rows: {matched} matched people already stored, {new_rows} rows "
+        "are {new_people} new people, new pairs to review: {pairs}."
+    ).format(
+        file=name,
+        rows=i18n.number(found.rows),
+        matched=i18n.number(found.matched),
+        new_rows=i18n.number(found.new_rows),
+        new_people=i18n.number(found.new_people),
+        pairs=i18n.number(len(found.review)),
     )
+    return f"{(label or _('LINKED')).ljust(width)} {text}"
+
+
+# The message of each problem code; {value} is the value as written in the file (never one
+# that could identify a person: see _shown), {column} a contract column name.
+# Translators: in these messages, column names (event_id, start_date…), file names
+# (countries.csv), codes (female, male, other, people_reached) and the formats (YYYY-MM-DD)
+# are written as the files spell them: keep them as they are.
+_MESSAGES = {
+    "missing_value": N_("{column} is required but blank."),
+    # Never echo the value: it may be a person's name.
+    # Translators: {reason} is the sentence "Names must never become IDs: …".
+    "name_like_id": N_(
+        "{column} looks like a person's name (two or more words of letters, or Cyrillic words "
+        "with spaces); the value is not shown. {reason}"
+    ),
+    "duplicate_event_id": N_("event_id '{value}' is used by more than one event."),
+    # Translators: {types} lists the event type codes: training, workshop, … (kept in English).
+    "unknown_event_type": N_("unknown event type '{value}'; use one of {types}."),
+    "reserved_program": N_(
+        "the program name '{value}' is reserved by Reach (it means all programs, or events "
+        "without a program); choose another name."
+    ),
+    "bad_date": N_("'{value}' is not a date; use YYYY-MM-DD, DD.MM.YYYY or DD/MM/YYYY."),
+    "end_before_start": N_("end_date '{value}' is before start_date."),
+    "unknown_country": N_(
+        "unknown country '{value}'; use an ISO 3166-1 code (KAZ or KZ) or an English name, or "
+        "add the code to countries.csv."
+    ),
+    "not_whole_number": N_("'{value}' is not a whole number."),
+    "negative_number": N_("'{value}' is negative; counts cannot be below zero."),
+    # Translators: {value} is the number in reported_participants.
+    "split_above_total": N_(
+        "reported_female + reported_male is more than reported_participants ({value})."
+    ),
+    "unknown_parent": N_("parent_event_id '{value}' is not an event in the data."),
+    "parent_cycle": N_(
+        "parent_event_id '{value}' leads back to this event: the cascade forms a cycle."
+    ),
+    "headcount_and_rows": N_(
+        "event '{value}' has both reported_participants and an attendance list; the list is "
+        "counted and the headcount ignored."
+    ),
+    "unknown_event": N_("unknown event_id '{value}': it is not in events."),
+    # Translators: {roles} lists the role codes: participant, trainer, … (kept in English).
+    "unknown_role": N_("unknown role '{value}'; use one of {roles}."),
+    # Translators: {year} is the current year; 1900..{year} is the range of years allowed.
+    "birth_year_out_of_range": N_("birth_year '{value}' is outside 1900..{year}."),
+    "unknown_gender": N_("unrecognised gender '{value}'; stored as undisclosed."),
+    "unknown_participant_country": N_("unknown country '{value}'; stored blank."),
+    # Translators: {value} reads "P001 at E01 as participant" (ID, event ID and role code).
+    "duplicate_attendance": N_("{value} is listed more than once; counted once."),
+    "gender_conflict": N_(
+        "participant '{value}' has different genders in different rows; the latest disclosed "
+        "one is used."
+    ),
+    "bad_country_code": N_("'{value}' is neither an ISO 3166-1 country nor a three-letter code."),
+    "duplicate_country_code": N_("country '{value}' is listed more than once."),
+    "mixed_script_id": N_(
+        "{column} '{value}' mixes Latin and Cyrillic letters, which look alike: check that it "
+        "is typed the same way in every list."
+    ),
+    # Translators: {indicators} lists the indicator codes: people_reached, … (kept in English).
+    "unknown_indicator": N_("unknown indicator '{value}'; use one of {indicators}."),
+    "bad_period": N_(
+        "'{value}' is not a period; use YYYY (2025), YYYY-Qn (2025-Q3) or YYYY-MM..YYYY-MM "
+        "(2025-04..2026-03)."
+    ),
+    "target_not_positive": N_("the target '{value}' must be a whole number above 0."),
+    # Translators: female, male and other are the codes a targets file uses: keep them.
+    "unknown_target_gender": N_(
+        "unknown gender '{value}' for a target; use female, male or other (any spelling the "
+        "participants file accepts), or leave it blank."
+    ),
+    # Translators: {bands} lists the age bands: 15-17, 18-24, …
+    "unknown_age_band": N_("unknown age band '{value}'; use one of {bands}."),
+    # Translators: {value} is an indicator code; people_reached and female_reached are too.
+    "split_not_people": N_(
+        "a target of '{value}' cannot be split by gender or age band; only people_reached can "
+        "(female_reached is people_reached for women)."
+    ),
+    # Translators: {value} is the period as written in the file: 2025, 2025-Q3, ….
+    "duplicate_target": N_(
+        "the target for this program, indicator and period '{value}' (and the same gender, age "
+        "band and country) is given more than once."
+    ),
+    "unknown_target_program": N_(
+        "no events of program '{value}' are stored or in this upload yet; the target is kept "
+        "and shows 0 until they are."
+    ),
+    # Translators: {value} lists the IDs that look alike.
+    "lookalike_id": N_(
+        "the IDs {value} look the same but are written with different letters (Latin and "
+        "Cyrillic), so they count as different people; spell each person's ID one way."
+    ),
+}
 
 
 def _message(code: str, column: str | None, value: str | None) -> str:
-    year = dt.date.today().year
-    v = f"'{value}'"
-    templates = {
-        "missing_value": f"{column} is required but blank.",
-        # Never echo the value: it may be a person's name.
-        "name_like_id": f"{column} looks like a person's name (two or more words of letters, or "
-        f"Cyrillic words with spaces); the value is not shown. {IDENTIFYING_REASON}",
-        "duplicate_event_id": f"event_id {v} is used by more than one event.",
-        "unknown_event_type": f"unknown event type {v}; use one of {', '.join(EVENT_TYPES)}.",
-        "reserved_program": f"the program name {v} is reserved by Reach (it means all programs, "
-        "or events without a program); choose another name.",
-        "bad_date": f"{v} is not a date; use YYYY-MM-DD, DD.MM.YYYY or DD/MM/YYYY.",
-        "end_before_start": f"end_date {v} is before start_date.",
-        "unknown_country": f"unknown country {v}; use an ISO 3166-1 code (KAZ or KZ) or an "
-        "English name, or add the code to countries.csv.",
-        "not_whole_number": f"{v} is not a whole number.",
-        "negative_number": f"{v} is negative; counts cannot be below zero.",
-        "split_above_total": "reported_female + reported_male is more than "
-        f"reported_participants ({value}).",
-        "unknown_parent": f"parent_event_id {v} is not an event in the data.",
-        "parent_cycle": f"parent_event_id {v} leads back to this event: the cascade forms a cycle.",
-        "headcount_and_rows": f"event {v} has both reported_participants and an attendance list; "
-        "the list is counted and the headcount ignored.",
-        "unknown_event": f"unknown event_id {v}: it is not in events.",
-        "unknown_role": f"unknown role {v}; use one of {', '.join(ROLES)}.",
-        "birth_year_out_of_range": f"birth_year {v} is outside 1900..{year}.",
-        "unknown_gender": f"unrecognised gender {v}; stored as undisclosed.",
-        "unknown_participant_country": f"unknown country {v}; stored blank.",
-        "duplicate_attendance": f"{value} is listed more than once; counted once.",
-        "gender_conflict": f"participant {v} has different genders in different rows; "
-        "the latest disclosed one is used.",
-        "bad_country_code": f"{v} is neither an ISO 3166-1 country nor a three-letter code.",
-        "duplicate_country_code": f"country {v} is listed more than once.",
-        "mixed_script_id": f"{column} {v} mixes Latin and Cyrillic letters, which look alike: "
-        "check that it is typed the same way in every list.",
-        "unknown_indicator": f"unknown indicator {v}; use one of {', '.join(INDICATORS)}.",
-        "bad_period": f"{v} is not a period; use YYYY (2025), YYYY-Qn (2025-Q3) or "
-        "YYYY-MM..YYYY-MM (2025-04..2026-03).",
-        "target_not_positive": f"the target {v} must be a whole number above 0.",
-        "unknown_target_gender": f"unknown gender {v} for a target; use female, male or other "
-        "(any spelling the participants file accepts), or leave it blank.",
-        "unknown_age_band": f"unknown age band {v}; use one of {', '.join(ages.BANDS.labels)}.",
-        "split_not_people": f"a target of {v} cannot be split by gender or age band; only "
-        "people_reached can (female_reached is people_reached for women).",
-        "duplicate_target": f"the target for this program, indicator and period {v} (and the "
-        "same gender, age band and country) is given more than once.",
-        "unknown_target_program": f"no events of program {v} are stored or in this upload yet; "
-        "the target is kept and shows 0 until they are.",
-        "lookalike_id": f"the IDs {value} look the same but are written with different letters "
-        "(Latin and Cyrillic), so they count as different people; spell each person's ID one "
-        "way.",
-    }
-    return templates[code]
+    """The message of a problem code, in the active language."""
+    return _(_MESSAGES[code]).format(
+        column=column,
+        value=value,
+        year=dt.date.today().year,
+        types=", ".join(EVENT_TYPES),
+        roles=", ".join(ROLES),
+        indicators=", ".join(INDICATORS),
+        bands=", ".join(ages.BANDS.labels),
+        reason=_(IDENTIFYING_REASON),
+    )
 
 
 def _read(
@@ -246,9 +391,9 @@ def _read(
             if linked and present and _link(con, csv_text, rename, linked, name, report, key):
                 present = list(dict.fromkeys([*present, "participant_id"]))
             if kind == "events" and not csv_text.has_rows:
-                report.add(
-                    Issue(ERROR, name, "header_only", "has a header but no events.", rows=(1,))
-                )
+                # Translators: follows a file name: "events.csv row 1: has a header …".
+                message = _("has a header but no events.")
+                report.add(Issue(ERROR, name, "header_only", message, rows=(1,)))
         except InputError as exc:
             row = (exc.row,) if exc.row else ()
             report.add(
@@ -260,24 +405,33 @@ def _read(
         con.execute(f"create or replace temp table {table} as select {cols} where false")
         if not loaded:
             return readable
+    # Translators: no columns found in a file, in "(columns found: none)".
+    found = ", ".join(present) or p_("columns found", "none")
     for col in spec.required:
         # Names, phones, e-mails or UIC codes stand in for participant_id: linking gives it.
         if col not in present and not (col == "participant_id" and linked):
+            # Translators: {found} lists the file's column names, or reads "none".
+            message = _("the required column '{column}' is missing (columns found: {found}).")
             report.add(
                 Issue(
-                    ERROR, name, "missing_column",
-                    f"the required column '{col}' is missing (columns found: "
-                    f"{', '.join(present) or 'none'}).",
+                    ERROR, name, "missing_column", message.format(column=col, found=found),
                     column=col, rows=(1,),
                 )
             )  # fmt: skip
     # "_"-prefixed columns are survey-tool metadata or ones the analyst chose to ignore.
     unknown = [c for c in present if c not in spec.columns and not c.startswith("_")]
     if unknown:
+        # One column or a list of them: the sentence's grammar, not a count, so no plural forms.
+        if len(unknown) == 1:
+            # Translators: {columns} is ONE column name as written in the file.
+            message = p_("one column", "unknown column(s) ignored: {columns}.")
+        else:
+            # Translators: {columns} lists column names as written in the file.
+            message = p_("several columns", "unknown column(s) ignored: {columns}.")
         report.add(
             Issue(
-                WARNING, name, "unknown_columns",
-                f"unknown column(s) ignored: {', '.join(unknown)}.", rows=(1,),
+                WARNING, name, "unknown_columns", message.format(columns=", ".join(unknown)),
+                rows=(1,),
             )
         )  # fmt: skip
     for col in spec.columns:
@@ -323,10 +477,10 @@ def _link(
         report.add(
             Issue(
                 WARNING, name, "linkage_key_changed",
-                "the linkage key is not the one earlier lists were linked with (was "
-                "REACH_KEY_FILE changed or the key lost?), so these rows cannot be matched to "
-                "people already stored: each counts as a new person. Put the original key "
-                "back and load again to link them.",
+                _("the linkage key is not the one earlier lists were linked with (was "
+                  "REACH_KEY_FILE changed or the key lost?), so these rows cannot be matched to "
+                  "people already stored: each counts as a new person. Put the original key "
+                  "back and load again to link them."),
             )
         )  # fmt: skip
     names = read.header_names(csv_text, rename)
@@ -360,8 +514,8 @@ def _identifying_issues(
             report.add(
                 Issue(
                     WARNING, name, "identifying_column_linked",
-                    "this column was used to link rows to people, through keyed encodings "
-                    "only; the column itself is not stored.",
+                    _("this column was used to link rows to people, through keyed encodings "
+                      "only; the column itself is not stored."),
                     column=header, rows=(1,),
                 )
             )  # fmt: skip
@@ -369,8 +523,11 @@ def _identifying_issues(
             report.add(
                 Issue(
                     ERROR, name, "identifying_column_mapped",
-                    f"this column holds people's names or contact details and cannot be "
-                    f"{names[i]}. {IDENTIFYING_REASON} The column was dropped and not stored.",
+                    # Translators: {column} is the contract column it was mapped to
+                    # (participant_id…); {reason} is "Names must never become IDs: …".
+                    _("this column holds people's names or contact details and cannot be "
+                      "{column}. {reason} The column was dropped and not stored.")
+                    .format(column=names[i], reason=_(IDENTIFYING_REASON)),
                     column=header, rows=(1,),
                 )
             )  # fmt: skip
@@ -378,8 +535,8 @@ def _identifying_issues(
             report.add(
                 Issue(
                     WARNING, name, "identifying_column_dropped",
-                    "this column holds people's names or contact details: it was dropped and "
-                    "is not stored.",
+                    _("this column holds people's names or contact details: it was dropped "
+                      "and is not stored."),
                     column=header, rows=(1,),
                 )
             )  # fmt: skip
@@ -452,7 +609,8 @@ def _collect(con: duckdb.DuckDBPyConnection, query: str, file: str, report: Repo
     for code, column, raw, n, rows, _first in sqlfiles.run(con, "group_issues").fetchall():
         value = _shown(file, column, raw)
         if raw is not None and value is None:
-            value = "(not shown: it looks like contact details or a name)"
+            # Translators: stands in a report for a value that is never shown.
+            value = _("(not shown: it looks like contact details or a name)")
         severity = WARNING if code in WARNING_CODES else ERROR
         report.add(
             Issue(
@@ -486,7 +644,8 @@ def stage(
     }  # fmt: skip
     names = {kind: (src.name if src else SPECS[kind].name) for kind, src in given.items()}
     if events is None and require_events:
-        report.add(Issue(ERROR, names["events"], "missing_file", "is missing."))
+        # Translators: follows a file name: "events.csv: is missing.".
+        report.add(Issue(ERROR, names["events"], "missing_file", _("is missing.")))
     with scratch.workspace() as workdir:
         readable = {
             "countries": _read(con, "countries", countries, workdir, report),
@@ -528,7 +687,9 @@ def stage(
         and not any(i.code in {"header_only", "unreadable"} for i in report.issues)
     ):
         if not sqlfiles.scalar(con, "select count(*) from stg_events"):
-            report.add(Issue(ERROR, names["events"], "header_only", "has no events.", rows=(1,)))
+            # Translators: follows a file name: "events.csv row 1: has no events.".
+            message = _("has no events.")
+            report.add(Issue(ERROR, names["events"], "header_only", message, rows=(1,)))
     return report
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 
 from .. import extract, i18n, metrics, normalize, store
+from ..i18n import _
 from . import content, document
 from .model import AUDIENCES, Report
 
@@ -37,9 +38,12 @@ class Request:
     lang: str = "en"
 
     def checked(self) -> Request:
-        """The request with countries as codes; ScopeError when it cannot be made."""
+        """The request with countries as codes; ScopeError when it cannot be made (in the
+        language of whoever asked: the active one, not the report's)."""
         if self.audience not in AUDIENCES:
-            raise ScopeError(f"the audience must be one of {', '.join(AUDIENCES)}")
+            raise ScopeError(
+                _("the audience must be one of {audiences}").format(audiences=", ".join(AUDIENCES))
+            )
         try:
             i18n.check(self.lang)
         except i18n.UnknownLanguage as exc:
@@ -52,11 +56,11 @@ class Request:
         if self.audience == "donor":
             # The donor numbers are published for one year, one country (or all) at a time.
             if len(years) > 1:
-                raise ScopeError("a donor report covers one --year (or all years)")
+                raise ScopeError(_("a donor report covers one --year (or all years)"))
             if len(codes) > 1:
-                raise ScopeError("a donor report covers one --country (or all countries)")
+                raise ScopeError(_("a donor report covers one --country (or all countries)"))
         elif years and years != list(range(years[0], years[-1] + 1)):
-            raise ScopeError("the --year values must follow one another (e.g. 2023 and 2024)")
+            raise ScopeError(_("the --year values must follow one another (e.g. 2023 and 2024)"))
         return Request(self.audience, tuple(self.programs), tuple(codes), tuple(years), self.lang)
 
     def filters(self) -> metrics.Filters:
@@ -79,12 +83,17 @@ class Request:
         return f, programs if len(programs) > 1 else ()
 
 
+def _no_step(message: str) -> None:
+    """A builder's progress, told to nobody."""
+
+
 def director_report(
-    path: Path | str, request: Request, today: dt.date | None = None, step: Step = lambda _: None
+    path: Path | str, request: Request, today: dt.date | None = None, step: Step = _no_step
 ) -> Report:
-    """The organisation's report (exact numbers) for a request, read from the store."""
+    """The organisation's report (exact numbers) for a request, read from the store, in the
+    request's language."""
     store.ensure(path)
-    with store.connect(path, read_only=True) as con:
+    with store.connect(path, read_only=True) as con, i18n.using(request.lang):
         return content.for_director(
             con, request.filters(), lang=request.lang, organisation=organisation(),
             today=today, step=step,
@@ -92,27 +101,31 @@ def director_report(
 
 
 def donor_report(
-    path: Path | str, request: Request, today: dt.date | None = None, step: Step = lambda _: None
+    path: Path | str, request: Request, today: dt.date | None = None, step: Step = _no_step
 ) -> Report:
-    """The donors' report (published numbers) for a request, read from the extract alone."""
+    """The donors' report (published numbers) for a request, read from the extract alone, in
+    the request's language."""
     f, scope = request.donor()
     con = store.published_snapshot(path)
     try:
         if scope and not extract.has_scope(con, scope):
             raise ScopeError(
-                "donor numbers for several programs together are published only for the "
-                "programs of a donor account; give one --program, or make such an account"
+                _(
+                    "donor numbers for several programs together are published only for the "
+                    "programs of a donor account; give one --program, or make such an account"
+                )
             )
-        return content.for_donor(
-            con, f, scope, lang=request.lang, organisation=organisation(), today=today,
-            step=step,
-        )  # fmt: skip
+        with i18n.using(request.lang):
+            return content.for_donor(
+                con, f, scope, lang=request.lang, organisation=organisation(), today=today,
+                step=step,
+            )  # fmt: skip
     finally:
         con.close()
 
 
 def report_for(
-    path: Path | str, request: Request, today: dt.date | None = None, step: Step = lambda _: None
+    path: Path | str, request: Request, today: dt.date | None = None, step: Step = _no_step
 ) -> Report:
     """The report a request asks for, for its audience."""
     request = request.checked()
@@ -120,22 +133,25 @@ def report_for(
     return make(path, request, today, step)
 
 
-def render(report: Report, fmt: str, step: Step = lambda _: None) -> bytes:
-    """The report as a file: 'pdf' (A4, fonts embedded) or 'html' (one self-contained page)."""
+def render(report: Report, fmt: str, step: Step = _no_step) -> bytes:
+    """The report as a file: 'pdf' (A4, fonts embedded) or 'html' (one self-contained page),
+    in the report's language."""
     if fmt not in document.FORMATS:
         raise ValueError(f"fmt must be one of {', '.join(document.FORMATS)}")
-    page = document.html(report, step)
-    if fmt == "html":
-        return page.encode("utf-8")
-    step(i18n.Formats(report.lang)._("Laying out the pages"))
-    return document.pdf(page)
+    with i18n.using(report.lang):
+        page = document.html(report, step)
+        if fmt == "html":
+            return page.encode("utf-8")
+        step(_("Laying out the pages"))
+        return document.pdf(page)
 
 
-def both(report: Report, step: Step = lambda _: None) -> tuple[bytes, bytes]:
-    """The report as (HTML, PDF), its charts drawn once for both."""
-    page = document.html(report, step)
-    step(i18n.Formats(report.lang)._("Laying out the pages"))
-    return page.encode("utf-8"), document.pdf(page)
+def both(report: Report, step: Step = _no_step) -> tuple[bytes, bytes]:
+    """The report as (HTML, PDF), its charts drawn once for both, in the report's language."""
+    with i18n.using(report.lang):
+        page = document.html(report, step)
+        step(_("Laying out the pages"))
+        return page.encode("utf-8"), document.pdf(page)
 
 
 def connection_report(
@@ -143,14 +159,15 @@ def connection_report(
     filters: metrics.Filters | extract.DonorFilters,
     account: tuple[str, ...],
     lang: str = "en",
-    step: Step = lambda _: None,
+    step: Step = _no_step,
 ) -> Report:
     """The report of a page's filters on the page's own connection (the app's snapshot, or a
-    donor's published extract), for the account's programs."""
-    if isinstance(filters, extract.DonorFilters):
-        return content.for_donor(
+    donor's published extract), for the account's programs, in `lang`."""
+    with i18n.using(lang):
+        if isinstance(filters, extract.DonorFilters):
+            return content.for_donor(
+                con, filters, account, lang=lang, organisation=organisation(), step=step
+            )
+        return content.for_director(
             con, filters, account, lang=lang, organisation=organisation(), step=step
         )
-    return content.for_director(
-        con, filters, account, lang=lang, organisation=organisation(), step=step
-    )

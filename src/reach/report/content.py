@@ -23,44 +23,48 @@ from .. import (
     disclosure,
     donor,
     extract,
+    i18n,
     labels,
     metrics,
     sqlfiles,
     targets,
 )
 from ..extract import DonorFilters
-from ..i18n import Formats
+from ..i18n import N_, _
 from ..metrics import Filters
 from .model import Figure, Report, Section, Table
 
 GENDERS = ("female", "male", "other", "undisclosed")
 TARGET_BARS = 8  # targets drawn in the chart; the table lists them all
 DASH = labels.BLANK
+# How a load was applied (reach.store), worded where shown.
+LOAD_MODES = {"merge": N_("merge"), "replace": N_("replace")}
 
 
 class Words:
-    """How this report writes numbers: exact for directors, published (<8, rounded) for donors."""
+    """How this report writes numbers: exact for directors, published (<8, rounded) for donors,
+    in the active language (reach.i18n), which the report's builders set to its own."""
 
-    def __init__(self, fm: Formats, published: bool) -> None:
-        self.fm, self.published = fm, published
+    def __init__(self, published: bool) -> None:
+        self.published = published
 
     def count(self, value: object) -> str:
         """A count of people (or of events): '<8' when suppressed."""
         if value is None or pd.isna(value):
-            return disclosure.RULE.suppressed_text if self.published else self.fm.number(0)
-        return self.fm.number(int(value))
+            return disclosure.RULE.suppressed_text if self.published else i18n.number(0)
+        return i18n.number(int(value))
 
     def share(self, value: float | None) -> str:
         """A share: whole percent for donors (as published), one decimal for directors."""
         if value is None or pd.isna(value):
             return DASH
-        return self.fm.percent(float(value), 0 if self.published else 1)
+        return i18n.percent(float(value), 0 if self.published else 1)
 
     def ratio(self, value: float | None) -> str:
         """A multiplier or parity index: one decimal for donors, two for directors."""
         if value is None or pd.isna(value):
             return DASH
-        return self.fm.number(float(value), 1 if self.published else 2) + "×"
+        return i18n.number(float(value), 1 if self.published else 2) + "×"
 
 
 def _plain(fig, height: int | None = None, top: int = 36) -> Figure:
@@ -74,7 +78,6 @@ def _plain(fig, height: int | None = None, top: int = 36) -> Figure:
 
 
 def _scope_lines(
-    fm: Formats,
     programs: list[str],
     countries: list[str],
     types: list[str],
@@ -82,7 +85,6 @@ def _scope_lines(
     organisation: str | None,
     account: tuple[str, ...],
 ) -> list[tuple[str, str]]:
-    _ = fm._
     every = _("All programs") if not account else _("All programs of this account")
     lines = [
         (_("Programs"), ", ".join(programs) or every),
@@ -97,7 +99,6 @@ def _scope_lines(
 
 
 def _headline(w: Words, s: metrics.Summary | donor.DonorSummary) -> list[tuple[str, str]]:
-    _ = w.fm._
     return [
         (_("People reached"), w.count(s.people_reached)),
         (_("Reached directly"), w.count(s.direct_reach)),
@@ -110,7 +111,6 @@ def _headline(w: Words, s: metrics.Summary | donor.DonorSummary) -> list[tuple[s
 
 
 def _countries_table(w: Words, rows: pd.DataFrame) -> Table:
-    _ = w.fm._
     rows = rows.sort_values("country_code")
     data = pd.DataFrame(
         {
@@ -131,7 +131,6 @@ def _map_labels(w: Words, rows: pd.DataFrame) -> dict[str, str]:
 
 def _cascade_table(w: Words, levels: pd.DataFrame, people: str, programs: pd.DataFrame) -> Table:
     """Per program: people reached at each level, the multiplier and the activation rate."""
-    _ = w.fm._
     depth = int(levels["level"].max()) if len(levels) else 0
     at = {(p, int(lv)): v for p, lv, v in zip(levels["program"], levels["level"], levels[people],
                                               strict=True)}  # fmt: skip
@@ -175,7 +174,6 @@ def _place_cascade_gender(
     gender_fig,
 ) -> list[Section]:
     """The map, cascade and gender sections, from either audience's frames and figures."""
-    _ = w.fm._
     return [
         Section("map", _("People reached by country"), _("Where the events were held."),
                 Figure(_no_title(map_fig), 370, _map_labels(w, countries)),
@@ -190,14 +188,12 @@ def _place_cascade_gender(
 
 
 def _gender_table(w: Words, breakdown: pd.DataFrame, parity: dict[str, float | None]) -> Table:
-    _ = w.fm._
     rows = []
     for group, part in breakdown.groupby("group", sort=False):
         counts = dict(zip(part["gender"], part["people"], strict=True))
-        named = {_("People reached"): _("People reached"), "Trainers": _("Trainers")}
-        row = {_("Among"): named.get(str(group), _(str(group)))}
+        row = {_("Among"): charts.group_name(group)}
         for g in GENDERS:
-            row[_(labels.gender(g))] = w.count(counts.get(g))
+            row[labels.gender(g)] = w.count(counts.get(g))
         row[_("Female share")] = w.share(_female_share(w, counts))
         row[_("Parity index")] = w.ratio(parity.get(str(group))).rstrip("×")
         rows.append(row)
@@ -207,7 +203,6 @@ def _gender_table(w: Words, breakdown: pd.DataFrame, parity: dict[str, float | N
 def _programs_table(
     w: Words, groups: pd.DataFrame, cascade: pd.DataFrame, female: dict[str, float | None]
 ) -> Table:
-    _ = w.fm._
     by = cascade.set_index("program")
     rows = []
     for r in groups.itertuples(index=False):
@@ -228,31 +223,34 @@ def _programs_table(
 
 
 def _targets_section(w: Words, progress: pd.DataFrame) -> Section:
-    _ = w.fm._
     heading = _("Targets against actuals")
     if progress.empty:
         return Section("targets", heading, _("No targets were loaded for this scope."))
     shown = targets.described(progress, donor=w.published)
     drawn = shown.head(TARGET_BARS)
     fig = charts_targets.progress_bars(drawn, "")
+    # WeasyPrint leaves out what follows a bold part of an SVG line (the "(45%, 90 of 200)"
+    # after the status): the printed labels are plain.
+    for note in fig.layout.annotations:
+        note.text = note.text.replace("<b>", "").replace("</b>", "")
     text = _(
         "A target is on track when its actual is at least the target pro-rated by the share of "
         "its period gone by; behind from {behind} of that, off track below."
-    ).format(behind=w.fm.percent(targets.BEHIND))
+    ).format(behind=i18n.percent(targets.BEHIND))
     if len(shown) > TARGET_BARS:
         more = _("The chart shows the first {n} targets; the table lists all {total}.")
         text += " " + more.format(n=TARGET_BARS, total=len(shown))
     table = pd.DataFrame(
         {
             _("Program"): shown["program"],
-            _("Indicator"): [_(v) for v in shown["indicator_name"]],
+            _("Indicator"): shown["indicator_name"],
             _("Period"): shown["period"],
             _("For"): [s or DASH for s in shown["split"]],
-            _("Target"): [w.fm.number(int(v)) for v in shown["target"]],
+            _("Target"): [i18n.number(int(v)) for v in shown["target"]],
             _("Actual"): [w.count(v) for v in shown["actual"]],
             _("Achieved"): [w.share(v) for v in shown["achieved_share"]],
-            _("Due by now"): [w.fm.percent(float(v)) for v in shown["elapsed"]],
-            _("Status"): [_(s) for s in shown["status"]],
+            _("Due by now"): [i18n.percent(float(v)) for v in shown["elapsed"]],
+            _("Status"): [targets.status_name(s) for s in shown["status"]],
         }
     )
     texts = (_("Program"), _("Indicator"), _("Period"), _("For"), _("Status"))
@@ -260,14 +258,13 @@ def _targets_section(w: Words, progress: pd.DataFrame) -> Section:
 
 
 def _age_section(w: Words, pyramid: pd.DataFrame, totals: dict[str, object], fig) -> Section:
-    _ = w.fm._
     at = {(b, g): v for b, g, v in zip(pyramid["band"], pyramid["gender"], pyramid["people"],
                                        strict=True)}  # fmt: skip
     rows = []
     for band in ages.labels():
         row = {_("Age"): _("unknown") if band == ages.UNKNOWN else band}
         for g in GENDERS:
-            row[_(labels.gender(g))] = w.count(at.get((band, g)))
+            row[labels.gender(g)] = w.count(at.get((band, g)))
         row[_("All")] = w.count(totals.get(band))
         rows.append(row)
     text = _(
@@ -280,8 +277,7 @@ def _age_section(w: Words, pyramid: pd.DataFrame, totals: dict[str, object], fig
     )  # fmt: skip
 
 
-def _methodology(fm: Formats, published: bool) -> Section:
-    _ = fm._
+def _methodology(published: bool) -> Section:
     parts = [
         _(
             "People reached counts each person once, whatever the number of events they "
@@ -326,19 +322,17 @@ def _methodology(fm: Formats, published: bool) -> Section:
     return Section("methodology", _("Methodology"), "\n\n".join(parts))
 
 
-def _provenance(
-    fm: Formats, loads: pd.DataFrame, scope: list[tuple[str, str]], built: str | None
-) -> Section:
-    _ = fm._
+def _provenance(loads: pd.DataFrame, scope: list[tuple[str, str]], built: str | None) -> Section:
+    fm = i18n.Formats()  # the active language's
     rows = pd.DataFrame(
         {
             _("Load"): [str(int(v)) for v in loads["load_id"]],
             _("Loaded (UTC)"): [
                 fm.datetime(pd.Timestamp(v).to_pydatetime()) for v in loads["loaded_at"]
             ],  # fmt: skip
-            _("Mode"): [_(str(m)) for m in loads["mode"]],
+            _("Mode"): [_(LOAD_MODES[m]) if m in LOAD_MODES else str(m) for m in loads["mode"]],
             _("File SHA-256"): [DASH if pd.isna(s) else str(s) for s in loads["sha256"]],
-            _("Bytes"): [DASH if pd.isna(n) else fm.number(int(n)) for n in loads["size"]],
+            _("Bytes"): [DASH if pd.isna(n) else i18n.number(int(n)) for n in loads["size"]],
         }
     )
     filters = "; ".join(f"{what}: {which}" for what, which in scope)
@@ -356,8 +350,7 @@ def _provenance(
     return Section("provenance", _("Provenance"), text, tables=(table,))
 
 
-def _title(fm: Formats, published: bool) -> tuple[str, str]:
-    _ = fm._
+def _title(published: bool) -> tuple[str, str]:
     if published:
         return _("Impact report"), _(
             "Counts of people rounded to the nearest 5; 0 to 7 shown as <8."
@@ -365,11 +358,11 @@ def _title(fm: Formats, published: bool) -> tuple[str, str]:
     return _("Impact report"), _("Exact numbers, for use inside the organisation.")
 
 
-def _period_text(fm: Formats, first: dt.date | None, last: dt.date | None) -> str:
+def _period_text(first: dt.date | None, last: dt.date | None) -> str:
     if first is None and last is None:
-        return fm._("All dates")
-    left = fm.date(first) if first else "…"
-    right = fm.date(last) if last else "…"
+        return _("All dates")
+    left = i18n.date(first, "long") if first else "…"
+    right = i18n.date(last, "long") if last else "…"
     return f"{left} – {right}"
 
 
@@ -385,22 +378,34 @@ def for_director(
     lang: str = "en",
     organisation: str | None = None,
     today: dt.date | None = None,
-    step: Callable[[str], None] = lambda _: None,
+    step: Callable[[str], None] = lambda _message: None,
 ) -> Report:
-    """The director's report for the filters within the account's programs (exact numbers)."""
-    fm = Formats(lang)
-    w = Words(fm, published=False)
-    _ = fm._
+    """The director's report for the filters within the account's programs (exact numbers),
+    every word of it (charts, labels, countries) in `lang`."""
+    with i18n.using(lang):
+        return _director(con, filters, account, lang, organisation, today, step)
+
+
+def _director(
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    account: tuple[str, ...],
+    lang: str,
+    organisation: str | None,
+    today: dt.date | None,
+    step: Callable[[str], None],
+) -> Report:
+    w = Words(published=False)
     f = metrics.within(filters, account)
     s = metrics.summary(con, f)
     opts = metrics.options(con, account)
     first = filters.date_from or opts["first_date"]
     last = filters.date_to or opts["last_date"]
     scope = _scope_lines(
-        fm, list(filters.programs), list(filters.countries), list(filters.event_types),
-        _period_text(fm, first, last), organisation, account,
+        list(filters.programs), list(filters.countries), list(filters.event_types),
+        _period_text(first, last), organisation, account,
     )  # fmt: skip
-    title, subtitle = _title(fm, published=False)
+    title, subtitle = _title(published=False)
     made = dt.datetime.now()
     if s.events == 0:
         return Report("director", lang, title, subtitle, scope, made, [], empty=True)
@@ -435,8 +440,8 @@ def for_director(
                 tables=(_programs_table(w, groups_table, cascade, female),)),
         _targets_section(w, progress),
         _age_section(w, pyramid, s.age, charts_age.age_pyramid(pyramid, "")),
-        _methodology(fm, published=False),
-        _provenance(fm, loads, scope, None),
+        _methodology(published=False),
+        _provenance(loads, scope, None),
     ]  # fmt: skip
     return Report("director", lang, title, subtitle, scope, made, _headline(w, s), sections)
 
@@ -459,12 +464,24 @@ def for_donor(
     lang: str = "en",
     organisation: str | None = None,
     today: dt.date | None = None,
-    step: Callable[[str], None] = lambda _: None,
+    step: Callable[[str], None] = lambda _message: None,
 ) -> Report:
-    """The donor's report for one donor view within the account's programs (published)."""
-    fm = Formats(lang)
-    w = Words(fm, published=True)
-    _ = fm._
+    """The donor's report for one donor view within the account's programs (published),
+    every word of it (charts, labels, countries) in `lang`."""
+    with i18n.using(lang):
+        return _donor(con, f, account, lang, organisation, today, step)
+
+
+def _donor(
+    con: duckdb.DuckDBPyConnection,
+    f: DonorFilters,
+    account: tuple[str, ...],
+    lang: str,
+    organisation: str | None,
+    today: dt.date | None,
+    step: Callable[[str], None],
+) -> Report:
+    w = Words(published=True)
     s = donor.summary(con, f, account)
     years = extract.options(con, account)["years"]
     if f.year:
@@ -475,11 +492,10 @@ def for_donor(
         first = last = None
     programs = [f.program] if f.program else list(account)
     scope = _scope_lines(
-        fm, programs, [f.country] if f.country else [],
-        [f.event_type] if f.event_type else [], _period_text(fm, first, last),
-        organisation, account,
+        programs, [f.country] if f.country else [], [f.event_type] if f.event_type else [],
+        _period_text(first, last), organisation, account,
     )  # fmt: skip
-    title, subtitle = _title(fm, published=True)
+    title, subtitle = _title(published=True)
     made = dt.datetime.now()
     if s.events == 0:
         return Report("donor", lang, title, subtitle, scope, made, [], empty=True)
@@ -500,15 +516,14 @@ def for_donor(
     progress = targets.published_progress(
         con, extract.SCHEMA, programs_in, today or dt.date.today(), t_first, t_last
     )
-    grain = _("quarter") if f.year else _("year")
+    if f.year:
+        over_text = _("People reached per quarter, directly and through cascades.")
+    else:
+        over_text = _("People reached per year, directly and through cascades.")
+    split = {"direct_reach": _("Directly"), "cascade_reach": _("Through cascades")}
     sections = [
-        Section("over-time", _("Reach over time"),
-                _("People reached per {grain}, directly and through cascades.").format(
-                    grain=grain),
-                _plain(charts.published_stack(
-                    over, "period",
-                    {"direct_reach": _("Directly"), "cascade_reach": _("Through cascades")}, "",
-                ), 300, top=60)),
+        Section("over-time", _("Reach over time"), over_text,
+                _plain(charts.published_stack(over, "period", split, ""), 300, top=60)),
         *_place_cascade_gender(
             w, countries, charts.published_map(countries, ""), levels, "people_reached",
             cascade, charts.published_cascade(levels, ""), breakdown, donor.parity(breakdown),
@@ -520,7 +535,7 @@ def for_donor(
         _targets_section(w, progress),
         _age_section(w, pyramid, s.age,
                      charts_age.age_pyramid(pyramid, "", published=True)),
-        _methodology(fm, published=True),
-        _provenance(fm, extract.sources(con), scope, extract.facts(con).get("built_at")),
+        _methodology(published=True),
+        _provenance(extract.sources(con), scope, extract.facts(con).get("built_at")),
     ]  # fmt: skip
     return Report("donor", lang, title, subtitle, scope, made, _headline(w, s), sections)

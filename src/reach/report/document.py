@@ -7,7 +7,8 @@ from collections.abc import Callable
 
 from great_tables import GT, loc, style
 
-from ..i18n import Formats
+from .. import i18n
+from ..i18n import _
 from . import maps, render
 from .model import Report, Section, Table
 
@@ -47,16 +48,21 @@ def _figure_svg(section: Section) -> str:
     return render.figure_svg(fig.fig, WIDTH, fig.height)
 
 
-def html(report: Report, step: Callable[[str], None] = lambda _: None) -> str:
-    """The report as one self-contained HTML page: inline SVG charts and styles, no URL."""
-    fm = Formats(report.lang)
+def html(report: Report, step: Callable[[str], None] = lambda _message: None) -> str:
+    """The report as one self-contained HTML page: inline SVG charts and styles, no URL, in
+    the report's language (its `lang` attribute too)."""
+    with i18n.using(report.lang):
+        return _html(report, step)
+
+
+def _html(report: Report, step: Callable[[str], None]) -> str:
     drawn = []
     charts = [s for s in report.sections if s.figure is not None]
     done = 0
     for section in report.sections:
         if section.figure is not None:
             done += 1
-            step(fm._("Drawing chart {n} of {total}").format(n=done, total=len(charts)))
+            step(_("Drawing chart {n} of {total}").format(n=done, total=len(charts)))
         drawn.append(
             {
                 "key": section.key,
@@ -66,19 +72,21 @@ def html(report: Report, step: Callable[[str], None] = lambda _: None) -> str:
                 "tables": [_table(t) for t in section.tables],
             }
         )
-    made = fm.date(report.made_at.date()) if isinstance(report.made_at, dt.datetime) else ""
+    made = (
+        i18n.date(report.made_at.date(), "long") if isinstance(report.made_at, dt.datetime) else ""
+    )
     return render.render_template(
         "report.html.j2",
         lang=report.lang,
         title=report.title,
         subtitle=report.subtitle,
         scope=report.scope,
-        made_label=fm._("Made"),
+        made_label=_("Made"),
         made=made,
         headline=report.headline,
-        headline_label=fm._("Headline numbers"),
+        headline_label=_("Headline numbers"),
         empty=report.empty,
-        empty_text=fm._("No events match this scope, so there is nothing to report."),
+        empty_text=_("No events match this scope, so there is nothing to report."),
         audience=report.audience,
         sections=drawn,
     )

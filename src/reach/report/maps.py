@@ -15,7 +15,7 @@ from typing import Any
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
-from reach import charts
+from reach import charts, i18n
 
 Point = tuple[float, float]
 Ring = list[Point]
@@ -120,6 +120,7 @@ def vector_map(
         yaxis={**hidden, "range": [view[2], view[3]], "scaleanchor": "x", "scaleratio": 1},
         showlegend=False,
         hovermode=False,
+        separators=layout.separators,
         paper_bgcolor="#ffffff",
         plot_bgcolor="#ffffff",
     )
@@ -166,7 +167,7 @@ def _colour_bar(
     for tick in _nice_ticks(low, high):
         share = (tick - low) / (high - low) if high > low else 0.0
         items.append({
-            "_kind": "annotation", "text": f"{tick:,.0f}", "xref": "paper", "yref": "paper",
+            "_kind": "annotation", "text": i18n.number(tick), "xref": "paper", "yref": "paper",
             "x": left + share * (right - left), "y": bottom, "yanchor": "top",
             "showarrow": False, "font": {"size": 10},
         })  # fmt: skip

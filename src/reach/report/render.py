@@ -29,6 +29,8 @@ import plotly
 import plotly.graph_objects as go
 from great_tables import GT
 
+from ..i18n import N_, _
+
 T = TypeVar("T")
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's package; kaleido never downloads a browser here
@@ -44,7 +46,17 @@ _LOCAL_SCHEMES = frozenset({"data", "file"})
 
 
 class ReportError(Exception):
-    """The report cannot be made; the message says why and what to do, in a sentence."""
+    """The report cannot be made; the message says why and what to do, in a sentence.
+
+    The sentence is marked with N_ where raised and worded when read (`str`), in the language
+    of whoever reads it: the page's or the command line's, not the report's."""
+
+    def __init__(self, message: str, **values: object) -> None:
+        super().__init__(message.format(**values))
+        self.message, self.values = message, values
+
+    def __str__(self) -> str:
+        return _(self.message).format(**self.values)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -59,11 +71,17 @@ def chromium_path() -> str:
     """
     path = os.environ.get("BROWSER_PATH") or CHROMIUM
     if not (os.path.isfile(path) and os.access(path, os.X_OK)):
-        where = "BROWSER_PATH" if os.environ.get("BROWSER_PATH") else "the system"
-        raise ReportError(
-            f"Charts cannot be drawn: no chromium browser was found at {path} ({where}). "
-            "Install Debian's chromium package (sudo apt-get install chromium) and try again."
-        )
+        if os.environ.get("BROWSER_PATH"):
+            message = N_(
+                "Charts cannot be drawn: no chromium browser was found at {path} (BROWSER_PATH). "
+                "Install Debian's chromium package (sudo apt-get install chromium) and try again."
+            )
+        else:
+            message = N_(
+                "Charts cannot be drawn: no chromium browser was found at {path} (the system). "
+                "Install Debian's chromium package (sudo apt-get install chromium) and try again."
+            )
+        raise ReportError(message, path=path)
     os.environ.setdefault("BROWSER_PATH", path)
     return path
 
@@ -73,8 +91,10 @@ def _plotly_js() -> str:
     path = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
     if not path.is_file():
         raise ReportError(
-            "Charts cannot be drawn: the plotly package has no plotly.min.js. "
-            "Reinstall it with pip install -r requirements.txt and try again."
+            N_(
+                "Charts cannot be drawn: the plotly package has no plotly.min.js. "
+                "Reinstall it with pip install -r requirements.txt and try again."
+            )
         )
     return path.as_uri()
 
@@ -146,9 +166,13 @@ def _chart_browser() -> _ChartBrowser:
                 raise
             except Exception as exc:
                 raise ReportError(
-                    f"Charts cannot be drawn: chromium at {path} did not start "
-                    f"({type(exc).__name__}). Check that Debian's chromium package is installed "
-                    "and runs (chromium --headless --version), then try again."
+                    N_(
+                        "Charts cannot be drawn: chromium at {path} did not start ({error}). "
+                        "Check that Debian's chromium package is installed and runs "
+                        "(chromium --headless --version), then try again."
+                    ),
+                    path=path,
+                    error=type(exc).__name__,
                 ) from exc
         return _browser
 
@@ -199,8 +223,11 @@ def figure_svg(
     except Exception as exc:
         close_charts()  # a browser that failed once is not trusted with the next chart
         raise ReportError(
-            f"A chart could not be drawn ({type(exc).__name__}); the report was not made. "
-            "Try again; if it keeps failing, check that Debian's chromium package runs."
+            N_(
+                "A chart could not be drawn ({error}); the report was not made. Try again; if "
+                "it keeps failing, check that Debian's chromium package runs."
+            ),
+            error=type(exc).__name__,
         ) from exc
     return data.decode("utf-8")
 
@@ -295,8 +322,11 @@ def _weasyprint() -> Any:
         import weasyprint
     except OSError as exc:
         raise ReportError(
-            "The PDF cannot be made: WeasyPrint could not load Pango. Install Debian's "
-            "libpango-1.0-0, libpangoft2-1.0-0 and libharfbuzz-subset0 packages and try again."
+            N_(
+                "The PDF cannot be made: WeasyPrint could not load Pango. Install Debian's "
+                "libpango-1.0-0, libpangoft2-1.0-0 and libharfbuzz-subset0 packages and try "
+                "again."
+            )
         ) from exc
     for name in ("weasyprint", "weasyprint.progress"):
         logger = logging.getLogger(name)

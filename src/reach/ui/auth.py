@@ -11,22 +11,27 @@ from dataclasses import dataclass
 import streamlit as st
 
 from .. import accounts
+from ..i18n import N_, _
 from . import session
 
 # Headers a reverse proxy adds: behind one, every request comes from the proxy's own address,
 # so a request carrying them is never taken for a local one.
 PROXY_HEADERS = ("x-forwarded-for", "forwarded", "x-real-ip", "x-forwarded-host")
 OPEN_MODE = "open mode"
+# Kept in the session across the sign-out and translated when shown.
+EXPIRED = N_("Your session expired after a long idle time.")
 
 
 @dataclass(frozen=True)
 class Viewer:
-    """The person using this session: account name, role, program scope, open mode or not."""
+    """The person using this session: account name, role, program scope, open mode or not,
+    and the account's default language (None: none)."""
 
     name: str
     role: str
     programs: tuple[str, ...] = ()
     open_mode: bool = False
+    language: str | None = None
 
     @property
     def is_donor(self) -> bool:
@@ -108,16 +113,20 @@ def current() -> Viewer | None:
     if now - st.session_state.get("last_seen", now) > idle_limit():
         sign_out(reason="expired")
         return None
-    # Re-read the account on every run: a removed account or a changed role or scope takes
-    # effect at once, not at the next sign-in.
+    # Re-read the account on every run: a removed account or a changed role, scope or
+    # language takes effect at once, not at the next sign-in.
     account = accounts.get(path, viewer.name)
     if account is None:
         sign_out(reason="removed")
         return None
-    fresh = Viewer(account.name, account.role, account.programs)
+    fresh = _viewer(account)
     st.session_state["viewer"] = fresh
     st.session_state["last_seen"] = now
     return fresh
+
+
+def _viewer(account: accounts.Account) -> Viewer:
+    return Viewer(account.name, account.role, account.programs, language=account.language)
 
 
 def sign_out(reason: str = "signed out") -> None:
@@ -131,22 +140,23 @@ def sign_out(reason: str = "signed out") -> None:
     if wanted:
         st.session_state["wanted_page"] = wanted
     if reason == "expired":
-        st.session_state["signin_note"] = "Your session expired after a long idle time."
+        st.session_state["signin_note"] = EXPIRED
 
 
 def sign_in_page() -> None:
     """The sign-in form: Username, Password, Sign in. Nothing else is served before it."""
-    st.title("Sign in to Reach")
+    st.title(_("Sign in to Reach"))
     note = st.session_state.pop("signin_note", None)
     if note:
-        st.info(note)
+        st.info(_(note))
     # Plain widgets, not st.form: a form beside a pages/ folder does not submit in AppTest,
     # and the page must be testable end to end.
-    name = st.text_input("Username", key="signin_name", autocomplete="username")
+    name = st.text_input(_("Username"), key="signin_name", autocomplete="username")
     password = st.text_input(
-        "Password", type="password", key="signin_password", autocomplete="current-password"
+        _("Password"), type="password", key="signin_password", autocomplete="current-password"
     )
-    submitted = st.button("Sign in", type="primary", key="signin_submit")
+    # Translators: the button that signs in (войти).
+    submitted = st.button(_("Sign in"), type="primary", key="signin_submit")
     if not submitted:
         return
     name = (name or "").strip()
@@ -162,9 +172,9 @@ def sign_in_page() -> None:
         # so a password typed into the name field is never written down.
         known = accounts.get(accounts_path(), name) is not None
         audit("sign in failed", actor=name if known else "(unknown name)")
-        st.error("The username or password is not right.")
+        st.error(_("The username or password is not right."))
         return
-    st.session_state["viewer"] = Viewer(account.name, account.role, account.programs)
+    st.session_state["viewer"] = _viewer(account)
     st.session_state["last_seen"] = time.time()
     for key in ("signin_name", "signin_password"):
         st.session_state.pop(key, None)
@@ -176,7 +186,9 @@ def open_remote_page() -> None:
     """What an open-mode server shows a browser that is not on this machine: the banner only."""
     st.title("Reach")
     st.warning(
-        "This Reach server has no accounts yet, so it shows data only to a browser on the "
-        "server itself. An administrator creates the first account on the server with:"
+        _(
+            "This Reach server has no accounts yet, so it shows data only to a browser on the "
+            "server itself. An administrator creates the first account on the server with:"
+        )
     )
     st.code("python -m reach accounts add NAME --role admin", language="bash")

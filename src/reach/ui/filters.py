@@ -12,10 +12,11 @@ from typing import Any
 
 import streamlit as st
 
-from .. import labels
+from .. import i18n, labels
 from ..extract import DonorFilters
+from ..i18n import N_, _, n_
 from ..metrics import Filters
-from . import session
+from . import frames, session
 from .auth import Viewer
 
 FILTER_KEYS = {"programs": "program", "countries": "country", "event_types": "type"}
@@ -93,16 +94,16 @@ def organisation(viewer: Viewer) -> Filters:
     opts = session.options(viewer.programs)
     _from_url(opts)
     side = st.sidebar
-    side.header("Filters")
-    programs = side.multiselect("Programs", opts["programs"], key="f_programs")
+    side.header(_("Filters"))
+    programs = side.multiselect(_("Programs"), opts["programs"], key="f_programs")
     countries = side.multiselect(
-        "Event countries",
+        _("Event countries"),
         list(opts["countries"]),
         format_func=labels.country,
         key="f_countries",
     )
     types = side.multiselect(
-        "Event types", opts["event_types"], format_func=labels.event_type, key="f_event_types"
+        _("Event types"), opts["event_types"], format_func=labels.event_type, key="f_event_types"
     )
     first, last = opts["first_date"], opts["last_date"]
     _follow_bounds(first, last)
@@ -111,15 +112,17 @@ def organisation(viewer: Viewer) -> Filters:
         # The value comes from session state (seeded from the URL); passing it too warns.
         if "f_dates" not in st.session_state:
             st.session_state["f_dates"] = (first, last)
+        # The format is part of the widget's identity, but the key keeps the chosen dates
+        # when a change of language changes the format.
         dates = side.date_input(
-            "Event start dates", min_value=first, max_value=last, key="f_dates",
-            format="YYYY-MM-DD",
+            _("Event start dates"), min_value=first, max_value=last, key="f_dates",
+            format=frames.date_format(),
         )  # fmt: skip
         if isinstance(dates, tuple) and len(dates) == 2:
             # The full range means "all dates": then no date filter at all.
             date_from = dates[0] if dates[0] > first else None
             date_to = dates[1] if dates[1] < last else None
-    side.button("Reset filters", on_click=_reset, width="stretch", key="reset")
+    side.button(_("Reset filters"), on_click=_reset, width="stretch", key="reset")
     filters = Filters(
         programs=tuple(programs),
         countries=tuple(countries),
@@ -130,15 +133,29 @@ def organisation(viewer: Viewer) -> Filters:
     _to_url(filters)
     facts = session.plain("store_facts")
     last_load = facts["last_load"]
-    when = f"{last_load:%Y-%m-%d %H:%M} UTC" if last_load else "never"
+    if last_load:
+        when = f"{i18n.day(last_load)} {last_load:%H:%M} UTC"
+    else:
+        # Translators: when the last load was, in 'Last load never'.
+        when = _("never")
     if viewer.programs:
         # Store-wide counts would tell about programs outside the account's scope.
-        side.caption(f"Your account shows: {labels.text(', '.join(viewer.programs))}")
-        side.caption(f"Last load {when}")
+        side.caption(_("Your account shows: {programs}").format(
+            programs=labels.text(", ".join(viewer.programs))))  # fmt: skip
+        # Translators: {when} is a date and time ('2026-11-24 14:05 UTC') or 'never'.
+        side.caption(_("Last load {when}").format(when=when))
     else:
+        events = n_("{n} event", "{n} events", facts["events"])
+        rows = n_("{n} participant row", "{n} participant rows", facts["participant_rows"])
         side.caption(
-            f"Data: **{Path(session.store_path()).name}** · {facts['events']:,} events · "
-            f"{facts['participant_rows']:,} participant rows · last load {when}"
+            # Translators: the store's file, then '12 events', '340 participant rows', and
+            # when the last load was ('2026-11-24 14:05 UTC' or 'never').
+            _("Data: **{file}** · {events} · {rows} · last load {when}").format(
+                file=Path(session.store_path()).name,
+                events=events.format(n=i18n.number(facts["events"])),
+                rows=rows.format(n=i18n.number(facts["participant_rows"])),
+                when=when,
+            )
         )
     return filters
 
@@ -163,11 +180,13 @@ def _set_url(wanted: dict[str, Any]) -> None:
         st.query_params.from_dict(wanted)
 
 
+# A donor's select boxes: key, URL parameter, kind of value, label and the "all" choice (the
+# words are worded in the reader's language where they are shown).
 DONOR_CHOICES = (
-    ("d_year", "year", "years", "Year", "All years"),
-    ("d_program", "program", "programs", "Program", "All programs"),
-    ("d_country", "country", "countries", "Event country", "All countries"),
-    ("d_type", "type", "event_types", "Event type", "All event types"),
+    ("d_year", "year", "years", N_("Year"), N_("All years")),
+    ("d_program", "program", "programs", N_("Program"), N_("All programs")),
+    ("d_country", "country", "countries", N_("Event country"), N_("All countries")),
+    ("d_type", "type", "event_types", N_("Event type"), N_("All event types")),
 )
 
 
@@ -175,12 +194,12 @@ def donor(viewer: Viewer) -> DonorFilters:
     """Draw a donor's filters (whole years; one program, country, type or all); return them."""
     opts = session.donor_options(viewer.programs)
     if not st.session_state.get("_seeded"):
-        for key, param, kind, _, _ in DONOR_CHOICES:
+        for key, param, kind, _label, _all in DONOR_CHOICES:
             raw = st.query_params.get(param)
             st.session_state[key] = raw if raw in opts[kind] else ALL
         st.session_state["_seeded"] = True
     side = st.sidebar
-    side.header("Filters")
+    side.header(_("Filters"))
     chosen: dict[str, str | None] = {}
     for key, param, kind, label, everything in DONOR_CHOICES:
         choices = [ALL, *opts[kind]]
@@ -188,19 +207,22 @@ def donor(viewer: Viewer) -> DonorFilters:
             st.session_state[key] = ALL
         fmt = labels.for_kind(kind)
         value = side.selectbox(
-            label,
+            _(label),
             choices,
             key=key,
-            format_func=lambda v, e=everything, f=fmt: e if v == ALL else f(v),
+            format_func=lambda v, e=everything, f=fmt: _(e) if v == ALL else f(v),
         )
         chosen[param] = None if value == ALL else value
-    side.button("Reset filters", on_click=_reset, width="stretch", key="reset")
+    side.button(_("Reset filters"), on_click=_reset, width="stretch", key="reset")
     _set_url({k: v for k, v in chosen.items() if v})
     if viewer.programs:
-        side.caption(f"Your account shows: {labels.text(', '.join(viewer.programs))}")
+        side.caption(_("Your account shows: {programs}").format(
+            programs=labels.text(", ".join(viewer.programs))))  # fmt: skip
     side.caption(
-        "Counts of people are rounded to the nearest 5, and counts from 0 to 7 show as <8, "
-        "so that no one can be singled out. See Methodology."
+        _(
+            "Counts of people are rounded to the nearest 5, and counts from 0 to 7 show as <8, "
+            "so that no one can be singled out. See Methodology."
+        )
     )
     return DonorFilters(
         year=chosen["year"], program=chosen["program"], country=chosen["country"],

@@ -8,9 +8,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from .. import disclosure, labels
+from .. import disclosure, i18n, labels
 from ..export import safe_csv
 from ..extract import DonorFilters
+from ..i18n import N_, _, n_
 from ..metrics import Filters, Summary
 from . import session
 from .auth import Viewer, audit
@@ -119,8 +120,16 @@ def scope_label(filters: Filters) -> str:
     if filters.event_types:
         parts.append(", ".join(labels.event_type(t) for t in filters.event_types))
     if filters.date_from or filters.date_to:
-        parts.append(f"{filters.date_from or '…'} to {filters.date_to or '…'}")
-    return "; ".join(parts) or "all events"
+        # Translators: a date range in a scope line; an open end reads '…'.
+        parts.append(_("{start} to {end}").format(start=_day(filters.date_from),
+                                                   end=_day(filters.date_to)))  # fmt: skip
+    # Translators: the scope of a page or chart when no filter narrows it.
+    return "; ".join(parts) or _("all events")
+
+
+def _day(value: dt.date | None) -> str:
+    """A date in figures in the active language, or '…' for an open end."""
+    return i18n.day(value) if value else "…"
 
 
 def donor_scope_label(f: DonorFilters) -> str:
@@ -131,7 +140,7 @@ def donor_scope_label(f: DonorFilters) -> str:
         labels.event_type(f.event_type) if f.event_type else None,
         f.year,
     ]
-    return "; ".join(p for p in parts if p) or "all events"
+    return "; ".join(p for p in parts if p) or _("all events")
 
 
 def chart(fig: go.Figure, data: pd.DataFrame, name: str) -> None:
@@ -140,11 +149,13 @@ def chart(fig: go.Figure, data: pd.DataFrame, name: str) -> None:
     download(data, name)
 
 
-def download(data: pd.DataFrame, name: str, label: str = "Download data (CSV)") -> None:
-    """A CSV download of a table, defused against spreadsheet formulas, recorded in the audit."""
+def download(data: pd.DataFrame, name: str, label: str | None = None) -> None:
+    """A CSV download of a table, defused against spreadsheet formulas, recorded in the audit.
+    `label` is already in the reader's language (default: 'Download data (CSV)')."""
     st.download_button(
-        label, data=safe_csv(data), file_name=f"reach-{name}.csv", mime="text/csv",
-        key=f"download-{name}", on_click=audit, args=("export", f"reach-{name}.csv"),
+        label or _("Download data (CSV)"), data=safe_csv(data), file_name=f"reach-{name}.csv",
+        mime="text/csv", key=f"download-{name}", on_click=audit,
+        args=("export", f"reach-{name}.csv"),
     )  # fmt: skip
 
 
@@ -158,7 +169,8 @@ def page_start(title: str) -> tuple[Filters, str, Summary]:
     filters: Filters = st.session_state["filters"]
     scope = scope_label(filters)
     st.title(title)
-    st.caption(f"Scope: {labels.text(scope)}")
+    # Translators: {scope} is the filters in words, e.g. 'Kyrgyzstan; Step-down'.
+    st.caption(_("Scope: {scope}").format(scope=labels.text(scope)))
     summary = session.metric("summary", filters, viewer().programs)
     if summary.events == 0:
         empty_state(scope)
@@ -173,7 +185,11 @@ def donor_page_start(title: str):
     f: DonorFilters = st.session_state["filters"]
     scope = donor_scope_label(f)
     st.title(title)
-    st.caption(f"Scope: {labels.text(scope)} · counts of people rounded to 5, 0–7 shown as <8")
+    st.caption(
+        _("Scope: {scope} · counts of people rounded to 5, 0–7 shown as <8").format(
+            scope=labels.text(scope)
+        )
+    )
     summary: DonorSummary = session.donor_metric("summary", f, viewer().programs)
     if summary.events == 0:
         empty_state(scope)
@@ -182,10 +198,11 @@ def donor_page_start(title: str):
 
 
 def rate(value: float | None, pct: bool = False) -> str:
-    """A rate for a tile: '58.8%' or '3.33×', or '—' when it is undefined."""
+    """A rate for a tile: '58.8%' or '3.33×' ('58,8 %', '3,33×' in Russian), or '—' when it
+    is undefined."""
     if value is None:
         return labels.BLANK
-    return f"{value:.1%}" if pct else f"{value:.2f}×"
+    return i18n.percent(value, 1) if pct else f"{i18n.number(value, 2)}×"
 
 
 def change(new: float | None, old: float | None, pct: bool = False) -> str | None:
@@ -197,27 +214,41 @@ def change(new: float | None, old: float | None, pct: bool = False) -> str | Non
     if round(diff, 1) == 0:
         return "0"  # Streamlit draws the string "0" grey, with no arrow
     # An ASCII "-": Streamlit reads it to draw the arrow down and the change red.
-    return f"{diff:+.1f} pp" if pct else f"{diff:+,}"
+    sign = "-" if diff < 0 else "+"
+    if pct:
+        # Translators: a change of a share in percentage points ('+1.5 pp'); {change} is the
+        # signed number.
+        return _("{change} pp").format(change=sign + i18n.number(abs(diff), 1))
+    return sign + i18n.number(abs(diff))
 
 
 def comparison_note(before: Filters | None, first: dt.date | None) -> str:
     """The line under the tiles: which period the changes compare with, and whether that
     period starts (or lies wholly) before the first event in the data."""
     if before is None or before.date_from is None or before.date_to is None:
-        return "Narrow the dates in the sidebar to compare with the previous period."
-    period = f"{before.date_from} to {before.date_to}"
+        return _("Narrow the dates in the sidebar to compare with the previous period.")
+    period = _("{start} to {end}").format(start=_day(before.date_from), end=_day(before.date_to))
     if first is not None and before.date_to < first:
-        return (
-            f"No changes shown: the previous period of equal length, {period}, is before the "
-            f"first event in the data ({first})."
-        )
-    text = f"Changes compare with {period}, the previous period of equal length."
+        # Translators: {period} is a date range ('2023-01-01 to 2023-12-31'), {first} a date.
+        return _(
+            "No changes shown: the previous period of equal length, {period}, is before the "
+            "first event in the data ({first})."
+        ).format(period=period, first=_day(first))
+    # Translators: {period} is a date range ('2024-02-01 to 2024-02-29').
+    text = _("Changes compare with {period}, the previous period of equal length.").format(
+        period=period
+    )
     if first is not None and before.date_from < first:
         days = (first - before.date_from).days
-        text += (
-            f" It starts {labels.count(days, 'day')} before the first event in the data "
-            f"({first}), so it holds fewer events than a full period would."
+        # Translators: follows 'Changes compare with …'; {first} is a date.
+        later = n_(
+            "It starts {n} day before the first event in the data ({first}), so it holds fewer "
+            "events than a full period would.",
+            "It starts {n} days before the first event in the data ({first}), so it holds fewer "
+            "events than a full period would.",
+            days,
         )
+        text += " " + later.format(n=i18n.number(days), first=_day(first))
     return text
 
 
@@ -240,7 +271,7 @@ def tiles(items: list[Tile], per_row: int = 4, key: str = "tiles") -> None:
 
 
 def published(value: int | None) -> str:
-    """A published count for a tile: '1,235' or '<8'."""
+    """A published count for a tile: '1,235' ('1 235' in Russian) or '<8'."""
     return disclosure.text(value)
 
 
@@ -248,39 +279,72 @@ def published_rate(value: float | None, pct: bool = False) -> str:
     """A published share as a whole percentage, a ratio with one decimal, or '—'."""
     if value is None:
         return labels.BLANK
-    return f"{value:.0%}" if pct else f"{value:.1f}×"
+    return i18n.percent(value) if pct else f"{i18n.number(value, 1)}×"
 
 
-# Column labels for the event tables of the Reach, Cascade and Gender pages.
-EVENT_COLUMNS = {
-    "event_id": "Event",
-    "title": st.column_config.TextColumn("Title", width="large"),
-    "program": "Program",
-    "event_type": "Type",
-    "start_date": st.column_config.DateColumn("Start", format="YYYY-MM-DD"),
-    "city": "City",
-    "country_code": "Country",
-    "cascade_level": "Level",
-    "level": "Level",
-    "parent_event_id": "Parent",
-    "parent_title": "Parent title",
-    "days_after_parent": "Days after parent",
-    "source": "Counted from",
-    "listed_participants": "Listed",
-    "reported_participants": "Reported headcount",
-    "participants_counted": "Participants counted",
-    "trainers": "Trainers",
-    "female": "Female",
-    "male": "Male",
-    "other": "Other",
-    "undisclosed": "Undisclosed",
-    "female_share": st.column_config.NumberColumn("Women's share", format="percent"),
+# Column headers for the event tables of the Reach, Cascade and Gender pages (worded in the
+# reader's language by `event_columns`; the table itself keeps its code columns).
+EVENT_HEADERS = {
+    "event_id": N_("Event"),
+    "title": N_("Title"),
+    "program": N_("Program"),
+    "event_type": N_("Type"),
+    "start_date": N_("Start"),
+    "city": N_("City"),
+    "country_code": N_("Country"),
+    # Translators: a column header: the cascade level of an event (0 = root event).
+    "cascade_level": N_("Level"),
+    "level": N_("Level"),
+    # Translators: a column header: the ID of the event whose trainees ran this one.
+    "parent_event_id": N_("Parent"),
+    "parent_title": N_("Parent title"),
+    "days_after_parent": N_("Days after parent"),
+    # Translators: a column header: whether an event's people were counted from its attendance
+    # list or from its reported headcount.
+    "source": N_("Counted from"),
+    # Translators: a column header: participants on the event's attendance list.
+    "listed_participants": N_("Listed"),
+    "reported_participants": N_("Reported headcount"),
+    "participants_counted": N_("Participants counted"),
+    "trainers": N_("Trainers"),
+    "female": N_("Female"),
+    "male": N_("Male"),
+    "other": N_("Other"),
+    "undisclosed": N_("Undisclosed"),
+    "female_share": N_("Women's share"),
 }
+
+
+def date_format() -> str:
+    """How a table or date picker writes a date: ISO in English, day first otherwise."""
+    return "YYYY-MM-DD" if i18n.active() == i18n.DEFAULT else "DD.MM.YYYY"
+
+
+def headers(names: dict[str, str]) -> dict[str, str]:
+    """Column headers (English, marked with N_) in the reader's language, by column."""
+    return {column: _(header) for column, header in names.items()}
+
+
+def event_columns() -> dict:
+    """The column configuration of an event table, its headers in the reader's language."""
+    config: dict = headers(EVENT_HEADERS)
+    config["title"] = st.column_config.TextColumn(config["title"], width="large")
+    config["start_date"] = st.column_config.DateColumn(config["start_date"], format=date_format())
+    config["female_share"] = st.column_config.NumberColumn(config["female_share"], format="percent")
+    return config
 
 
 # Columns holding codes, and the kind of code, for tables shown on a page.
 CODE_COLUMNS = {"event_type": "event_type", "country_code": "country", "role": "role",
                 "gender": "gender"}  # fmt: skip
+
+# Where an event's people were counted from (the `source` column of the event tables).
+SOURCES = {
+    # Translators: a table cell: the event's people were counted from its attendance list.
+    "attendance list": N_("attendance list"),
+    # Translators: a table cell: the event's people were counted from its reported headcount.
+    "reported headcount": N_("reported headcount"),
+}
 
 
 def labelled(data: pd.DataFrame) -> pd.DataFrame:
@@ -290,6 +354,8 @@ def labelled(data: pd.DataFrame) -> pd.DataFrame:
     for column, kind in CODE_COLUMNS.items():
         if column in out.columns:
             out[column] = [labels.label(kind, v) for v in out[column]]
+    if "source" in out.columns:
+        out["source"] = [_(SOURCES[v]) if v in SOURCES else v for v in out["source"]]
     return out
 
 
@@ -304,8 +370,12 @@ def table(data: pd.DataFrame, column_config: dict | None = None) -> None:
 def empty_state(scope: str) -> None:
     """A friendly note when the filters match nothing."""
     st.info(
-        f"No events match these filters ({labels.text(scope)}). "
-        "Widen the filters or press **Reset filters** in the sidebar."
+        # Translators: {scope} is the filters in words; **Reset filters** is the sidebar's
+        # button, worded as it is there.
+        _(
+            "No events match these filters ({scope}). "
+            "Widen the filters or press **Reset filters** in the sidebar."
+        ).format(scope=labels.text(scope))
     )
 
 

@@ -7,11 +7,11 @@ import hashlib
 import streamlit as st
 
 from .. import i18n, labels, problems
+from ..i18n import _
 from ..report import build, render
 from . import frames, session
 from .auth import audit
 
-LANGUAGE_NAMES = {"en": "English", "ru": "Русский"}
 # Steps a report goes through (4 reading, up to 7 charts, the pages): the bar's full length.
 STEPS = 12
 
@@ -21,7 +21,7 @@ class _Progress:
 
     def __init__(self) -> None:
         self.done = 0
-        self.bar = st.progress(0.0, text="Reading the numbers…")
+        self.bar = st.progress(0.0, text=_("Reading the numbers…"))
 
     def __call__(self, message: str) -> None:
         self.done += 1
@@ -37,29 +37,38 @@ def _key(filters: object, scope: tuple[str, ...], lang: str) -> str:
 def draw(donor: bool) -> None:
     """The page: what the report holds, a language, a button, the two downloads."""
     if donor:
-        f, scope_text, _ = frames.donor_page_start("Impact report")
+        f, scope_text, _summary = frames.donor_page_start(_("Impact report"))
     else:
-        f, scope_text, _ = frames.page_start("Impact report")
+        f, scope_text, _summary = frames.page_start(_("Impact report"))
     viewer = frames.viewer()
     st.markdown(
-        "A report to file or forward, for the scope chosen in the sidebar: headline numbers, "
-        "reach over time, a map, cascades, gender balance, a table per program, targets, age, "
-        "the methodology and where the numbers come from. A4, charts as vector graphics."
+        _(
+            "A report to file or forward, for the scope chosen in the sidebar: headline "
+            "numbers, reach over time, a map, cascades, gender balance, a table per program, "
+            "targets, age, the methodology and where the numbers come from. A4, charts as "
+            "vector graphics."
+        )
     )
     if donor:
-        st.caption("Every count of people is rounded to 5 and 0–7 shows as <8, as on every page.")
+        st.caption(
+            _("Every count of people is rounded to 5 and 0–7 shows as <8, as on every page.")
+        )
     else:
         st.caption(
-            "Exact numbers, for use inside the organisation. A donor account makes the donor "
-            "version (rounded, small counts hidden); so does `python -m reach report`."
+            # Translators: keep the command line `python -m reach report` as written.
+            _(
+                "Exact numbers, for use inside the organisation. A donor account makes the "
+                "donor version (rounded, small counts hidden); so does `python -m reach report`."
+            )
         )
+    # The report's language starts as the page's; each language is named in itself.
     lang = st.segmented_control(
-        "Language of the report", i18n.LANGUAGES, default=i18n.DEFAULT, key="report_lang",
-        format_func=LANGUAGE_NAMES.get,
-    ) or i18n.DEFAULT  # fmt: skip
+        _("Language of the report"), i18n.LANGUAGES, default=i18n.active(), key="report_lang",
+        format_func=i18n.name,
+    ) or i18n.active()  # fmt: skip
     key = _key(f, viewer.programs, lang)
     made = st.session_state.get("report_files")
-    if st.button("Make the report", key="report_make", type="primary"):
+    if st.button(_("Make the report"), key="report_make", type="primary"):
         progress = _Progress()
         try:
             report = session.report(f, viewer.programs, lang, progress)
@@ -71,9 +80,9 @@ def draw(donor: bool) -> None:
         except Exception as exc:  # noqa: BLE001 - one sentence here, the details in the log
             problems.log(exc)
             progress.bar.empty()
-            st.error("The report could not be made. Nothing was changed; try again.")
+            st.error(_("The report could not be made. Nothing was changed; try again."))
             return
-        progress.bar.progress(1.0, text="Done.")
+        progress.bar.progress(1.0, text=_("Done."))
         made = {"key": key, "pdf": pdf, "html": page, "empty": report.empty}
         # The files stay in this session's memory (never on disk) until the scope changes.
         st.session_state["report_files"] = made
@@ -84,13 +93,16 @@ def draw(donor: bool) -> None:
         return
     name = "reach-report-" + ("donor" if donor else "organisation")
     left, right = st.columns(2)
+    # Translators: {size} is the file's size in megabytes ('1.2').
+    pdf_label = _("Download PDF ({size} MB)").format(size=i18n.number(len(made["pdf"]) / 1e6, 1))
     left.download_button(
-        f"Download PDF ({len(made['pdf']) / 1e6:.1f} MB)", made["pdf"], f"{name}.pdf",
+        pdf_label, made["pdf"], f"{name}.pdf",
         "application/pdf", key="report_pdf", on_click=audit, args=("export", f"{name}.pdf"),
         width="stretch",
     )  # fmt: skip
     right.download_button(
-        "Download HTML", made["html"], f"{name}.html", "text/html", key="report_html",
+        _("Download HTML"), made["html"], f"{name}.html", "text/html", key="report_html",
         on_click=audit, args=("export", f"{name}.html"), width="stretch",
     )  # fmt: skip
-    st.caption(f"Report of {labels.text(scope_text)}, ready to download.")
+    # Translators: {scope} is the filters in words ('Kyrgyzstan; 2024') or 'all events'.
+    st.caption(_("Report of {scope}, ready to download.").format(scope=labels.text(scope_text)))

@@ -7,25 +7,29 @@ import threading
 import duckdb
 import streamlit as st
 
-from .. import problems, store
+from .. import accounts, problems, store
+from ..i18n import N_, _
 from . import auth, filters, frames, language
 from .auth import Viewer
 
 DEFAULT = "overview"
 _RUN = threading.local()  # .routed: this script run went through the router
 
-# url path → (organisation page, donor page or None, title, the least role that may open it)
+# url path → (organisation page, donor page or None, title, the least role that may open it).
+# Titles are in English here (marked for the catalog) and translated where the menu is built.
 PAGES: dict[str, tuple[str, str | None, str, str]] = {
-    "overview": ("pages/overview.py", "pages/donor_overview.py", "Overview", "donor"),
-    "reach": ("pages/reach.py", "pages/donor_reach.py", "Reach", "donor"),
-    "cascade": ("pages/cascade.py", "pages/donor_cascade.py", "Cascade", "donor"),
-    "gender": ("pages/gender.py", "pages/donor_gender.py", "Gender and age", "donor"),
-    "targets": ("pages/targets.py", "pages/donor_targets.py", "Targets", "donor"),
-    "report": ("pages/report.py", "pages/donor_report.py", "Report", "donor"),
-    "data": ("pages/data.py", None, "Data", "analyst"),
-    "accounts": ("pages/accounts.py", None, "Accounts", "admin"),
-    "audit": ("pages/audit.py", None, "Audit log", "admin"),
-    "methodology": ("pages/methodology.py", "pages/methodology.py", "Methodology", "donor"),
+    "overview": ("pages/overview.py", "pages/donor_overview.py", N_("Overview"), "donor"),
+    # Translators: the page title: reach as a noun, how many people were reached (охват).
+    "reach": ("pages/reach.py", "pages/donor_reach.py", N_("Reach"), "donor"),
+    # Translators: the page title: cascade training (каскадное обучение).
+    "cascade": ("pages/cascade.py", "pages/donor_cascade.py", N_("Cascade"), "donor"),
+    "gender": ("pages/gender.py", "pages/donor_gender.py", N_("Gender and age"), "donor"),
+    "targets": ("pages/targets.py", "pages/donor_targets.py", N_("Targets"), "donor"),
+    "report": ("pages/report.py", "pages/donor_report.py", N_("Report"), "donor"),
+    "data": ("pages/data.py", None, N_("Data"), "analyst"),
+    "accounts": ("pages/accounts.py", None, N_("Accounts"), "admin"),
+    "audit": ("pages/audit.py", None, N_("Audit log"), "admin"),
+    "methodology": ("pages/methodology.py", "pages/methodology.py", N_("Methodology"), "donor"),
 }
 # Pages that read the sidebar's filters.
 FILTERED = ("overview", "reach", "cascade", "gender", "targets", "report")
@@ -37,13 +41,14 @@ def allowed(viewer: Viewer) -> list[str]:
 
 
 def _not_available() -> None:
-    st.title("Not available")
-    st.warning("This page is not available to your account.")
+    st.title(_("Not available"))
+    st.warning(_("This page is not available to your account."))
 
 
 def _pages(viewer: Viewer) -> dict[str, st.Page]:
     out = {}
-    for path, (org_file, donor_file, title, least) in PAGES.items():
+    for path, (org_file, donor_file, english, least) in PAGES.items():
+        title = _(english)
         file = donor_file if viewer.is_donor else org_file
         if viewer.can(least) and file:
             out[path] = st.Page(file, title=title, url_path=path, default=path == DEFAULT)
@@ -56,8 +61,10 @@ def _pages(viewer: Viewer) -> dict[str, st.Page]:
 def signed_out() -> None:
     """Only the sign-in page (or the open-mode banner), under every page's address."""
     page_fn = auth.open_remote_page if st.session_state.get("open_remote") else auth.sign_in_page
+    # Translators: the title of the sign-in page (the browser tab's name).
+    title = _("Sign in")
     pages = [
-        st.Page(page_fn, title="Sign in", url_path=path, default=path == DEFAULT) for path in PAGES
+        st.Page(page_fn, title=title, url_path=path, default=path == DEFAULT) for path in PAGES
     ]
     page = st.navigation(pages, position="hidden")
     if page.url_path and page.url_path != DEFAULT:
@@ -68,23 +75,29 @@ def signed_out() -> None:
 def _account_box(viewer: Viewer) -> None:
     side = st.sidebar
     if viewer.open_mode:
-        side.caption("Open mode: no accounts yet (this computer only).")
+        side.caption(_("Open mode: no accounts yet (this computer only)."))
         return
-    side.caption(f"Signed in as **{viewer.name}** ({viewer.role})")
-    side.button("Sign out", key="sign_out", on_click=auth.sign_out, width="stretch")
+    # Translators: {name} is the account's user name, {role} its role (donor, admin…).
+    signed_in = _("Signed in as **{name}** ({role})")
+    side.caption(signed_in.format(name=viewer.name, role=accounts.role_name(viewer.role)))
+    side.button(_("Sign out"), key="sign_out", on_click=auth.sign_out, width="stretch")
 
 
 def _banners(viewer: Viewer, path: str) -> None:
     if viewer.open_mode:
         st.warning(
-            "Reach is in **open mode** (no accounts yet): anyone on this computer is an "
-            "analyst; other computers see nothing. Create the first administrator with "
-            "`python -m reach accounts add NAME --role admin`; then everyone signs in."
+            _(
+                "Reach is in **open mode** (no accounts yet): anyone on this computer is an "
+                "analyst; other computers see nothing. Create the first administrator with "
+                "`python -m reach accounts add NAME --role admin`; then everyone signs in."
+            )
         )
     if not viewer.is_donor and path in (*FILTERED, "data"):
         st.caption(
-            ":material/lock: **Exact numbers, for use inside the organisation.** Do not share "
-            "them outside it: donors get their own disclosure-controlled view."
+            _(
+                ":material/lock: **Exact numbers, for use inside the organisation.** Do not "
+                "share them outside it: donors get their own disclosure-controlled view."
+            )
         )
 
 
@@ -147,25 +160,34 @@ def route() -> None:
         sidebar(viewer, page)
         if st.session_state.get("stale"):
             st.info(
-                "A load is being written to the store right now: these are the numbers from "
-                "before it. Reload the page in a moment to see the new ones."
+                _(
+                    "A load is being written to the store right now: these are the numbers "
+                    "from before it. Reload the page in a moment to see the new ones."
+                )
             )
         run(page)
     except store.StoreBusy:
         st.warning(
-            "The data is being updated right now (a load is running). Reload the page in a moment."
+            _(
+                "The data is being updated right now (a load is running). Reload the page in "
+                "a moment."
+            )
         )
     except (duckdb.Error, OSError) as exc:
         problems.log(exc)
         st.error(
-            "Reach cannot read its data store: the file may be damaged or missing. An "
-            "administrator can restore the last backup with `python -m reach restore DIR`."
+            _(
+                "Reach cannot read its data store: the file may be damaged or missing. An "
+                "administrator can restore the last backup with `python -m reach restore DIR`."
+            )
         )
     except Exception as exc:  # noqa: BLE001 - one sentence for the person, details in the log
         problems.log(exc)
         st.error(
-            "Something went wrong on this page and it was stopped. Nothing was changed. Try "
-            "again; if it happens again, tell your administrator the time it happened."
+            _(
+                "Something went wrong on this page and it was stopped. Nothing was changed. "
+                "Try again; if it happens again, tell your administrator the time it happened."
+            )
         )
 
 

@@ -11,9 +11,10 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from .. import donor, extract, history, mapping, metrics, review, store, targets, upload
+from .. import donor, extract, history, i18n, mapping, metrics, review, store, targets, upload
 from ..export import contract_files
 from ..extract import DonorFilters
+from ..i18n import _
 from ..metrics import Filters
 from ..report import build as report_build
 from ..report.model import Report
@@ -22,15 +23,25 @@ from ..validate import Source
 Version = tuple[int, int]
 
 
-@st.cache_resource(max_entries=2, show_spinner="Opening the store…")
+# No spinner of their own: a decorator's text is fixed at import, before any language is
+# known. _open() shows one in the reader's language.
+@st.cache_resource(max_entries=2, show_spinner=False)
 def _snapshot(path: str, stamp: Version) -> duckdb.DuckDBPyConnection:
     return store.snapshot(path)
 
 
-@st.cache_resource(max_entries=2, show_spinner="Opening the published numbers…")
+@st.cache_resource(max_entries=2, show_spinner=False)
 def _published(path: str, stamp: Version) -> duckdb.DuckDBPyConnection:
     # A donor session's only connection: the published extract, no person-level table.
     return store.published_snapshot(path)
+
+
+def _open(published: bool, path: str, version: Version) -> duckdb.DuckDBPyConnection:
+    """The snapshot (or the published extract) of a store version, with a spinner while it
+    opens (Streamlit shows it only when opening takes more than half a second)."""
+    text = _("Opening the published numbers…") if published else _("Opening the store…")
+    with st.spinner(text):
+        return (_published if published else _snapshot)(path, version)
 
 
 def store_path() -> str:
@@ -67,7 +78,7 @@ def stamp() -> Version:
     donor = _is_donor()
     try:
         # Open (or find cached) the snapshot this audience reads: a busy store fails here.
-        (_published if donor else _snapshot)(path, current)
+        _open(donor, path, current)
     except store.StoreBusy:
         last = _LAST_GOOD.get((path, donor))
         if last is None:
@@ -93,12 +104,12 @@ def organisation_only() -> None:
 def connection() -> duckdb.DuckDBPyConnection:
     """A cursor on the in-memory snapshot of the current store version (organisation only)."""
     organisation_only()
-    return _snapshot(store_path(), stamp()).cursor()
+    return _open(False, store_path(), stamp()).cursor()
 
 
 def donor_connection() -> duckdb.DuckDBPyConnection:
     """A cursor on the published extract of the current store version (what donors read)."""
-    return _published(store_path(), stamp()).cursor()
+    return _open(True, store_path(), stamp()).cursor()
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
@@ -130,7 +141,7 @@ def report(
     filters: Filters | DonorFilters,
     scope: tuple[str, ...],
     lang: str,
-    step: Any = lambda _: None,
+    step: Any = lambda _unused: None,
 ) -> Report:
     """The impact report of a page's filters within `scope`: published numbers for a donor's
     filters (read from the published extract), exact ones for the organisation's."""
@@ -218,18 +229,19 @@ def donor_options(scope: tuple[str, ...] = ()) -> dict[str, list[str]]:
 
 
 def _per_session(
-    slot: str, key: tuple, make: Any, keep: int = 4, spinner: str = "Reading the file…"
+    slot: str, key: tuple, make: Any, keep: int = 4, spinner: str | None = None
 ) -> Any:
     """make() memoised in this session's memory only, for the last `keep` keys.
 
     An upload may hold names: it must not sit in a cache that outlives the session or is
     shared between sessions (st.cache_data is both), so it is kept here and nowhere else.
+    A result that holds sentences must have the language in its key.
     """
     memo: dict[tuple, Any] = st.session_state.setdefault(f"_memo_{slot}", {})
     if key not in memo:
         while len(memo) >= keep:
             memo.pop(next(iter(memo)))
-        with st.spinner(spinner):
+        with st.spinner(spinner or _("Reading the file…")):
             memo[key] = make()
     return memo[key]
 
@@ -240,8 +252,9 @@ def _digest(data: bytes) -> bytes:
 
 def open_upload(kind: str, name: str, data: bytes, sheet: str | None) -> upload.Upload:
     """An uploaded file checked and its header read (kept in this session's memory)."""
+    # The language is part of the key: an unreadable file's sentence is in it.
     return _per_session(
-        "upload", (kind, name, _digest(data), sheet),
+        "upload", (kind, name, _digest(data), sheet, i18n.active()),
         lambda: upload.open_upload(kind, name, data, sheet),
     )  # fmt: skip
 
@@ -249,10 +262,12 @@ def open_upload(kind: str, name: str, data: bytes, sheet: str | None) -> upload.
 def preview(sources: tuple[Source | None, ...], replace: bool) -> store.LoadResult:
     """The validation report and what a load would change, for the current store version."""
     organisation_only()
-    key = (stamp(), replace, *((s.name, _digest(s.data), s.rename) if s else None for s in sources))
+    # The language is part of the key: the validation report's messages are sentences.
+    key = (stamp(), replace, i18n.active(),
+           *((s.name, _digest(s.data), s.rename) if s else None for s in sources))  # fmt: skip
     return _per_session(
         "preview", key, lambda: store.preview(store_path(), *sources, replace=replace), keep=2,
-        spinner="Checking the files against the store…",
+        spinner=_("Checking the files against the store…"),
     )  # fmt: skip
 
 
