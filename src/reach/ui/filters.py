@@ -16,7 +16,7 @@ from .. import i18n, labels
 from ..extract import DonorFilters
 from ..i18n import N_, _, n_
 from ..metrics import Filters
-from . import frames, session
+from . import frames, language, session
 from .auth import Viewer
 
 FILTER_KEYS = {"programs": "program", "countries": "country", "event_types": "type"}
@@ -31,7 +31,7 @@ def _reset() -> None:
     bounds = st.session_state.get("_bounds")
     if bounds:
         st.session_state["f_dates"] = bounds
-    st.query_params.clear()
+    _set_url({})
 
 
 WIDGET_KEYS = ("f_programs", "f_countries", "f_event_types", "f_dates", "d_year", "d_program",
@@ -174,6 +174,10 @@ def _to_url(filters: Filters) -> None:
 
 
 def _set_url(wanted: dict[str, Any]) -> None:
+    # The filters own the URL's parameters but the language's, which a shared link keeps too.
+    lang = st.query_params.get(language.PARAM)
+    if lang:
+        wanted = {**wanted, language.PARAM: lang}
     current = {k: st.query_params.get_all(k) for k in st.query_params}
     normal = {k: v if isinstance(v, list) else [v] for k, v in wanted.items()}
     if current != normal:
