@@ -105,7 +105,7 @@ with st.container(border=True):
     role = st.selectbox(_("Role"), accounts.ROLES, index=1, key="acc_role",
                         format_func=accounts.role_name)  # fmt: skip
     progs = st.multiselect(_("Limit to programs (none: every program)"), programs_known,
-                           key="acc_programs")  # fmt: skip
+                           key="acc_programs", placeholder=_("All programs"))  # fmt: skip
     lang = st.selectbox(_("Default language"), LANGUAGE_OPTIONS, key="acc_language",
                         format_func=_language)  # fmt: skip
     password = st.text_input(
@@ -127,8 +127,10 @@ if not table.empty:
                                 format_func=accounts.role_name)  # fmt: skip
         if st.button(_("Set role"), key="acc_set_role"):
             _change("set-role", who, f"role {new_role}", accounts.set_role, new_role)
-        new_progs = st.multiselect(_("Programs (none: every program)"), programs_known,
-                                   key="acc_new_programs")  # fmt: skip
+        new_progs = st.multiselect(
+            _("Programs (none: every program)"), programs_known, key="acc_new_programs",
+            placeholder=_("All programs"),
+        )  # fmt: skip
         if st.button(_("Set programs"), key="acc_set_programs"):
             _change("set-programs", who, ", ".join(new_progs) or "all programs",
                     accounts.set_programs, tuple(new_progs))  # fmt: skip

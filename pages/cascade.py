@@ -1,5 +1,6 @@
 """Cascade: how trainings multiply through step-downs, level by level, per program."""
 
+import pandas as pd
 import streamlit as st
 
 from reach import charts, i18n
@@ -48,16 +49,30 @@ if headcount_people:
 
 st.subheader(_("Per program"))
 programs = frames.metric("cascade_by_program", filters)
+shown = programs[
+    [
+        "program",
+        "direct_reach",
+        "cascade_reach",
+        "cascade_multiplier",
+        "activation_rate",
+        "depth",
+        "median_days",
+        "step_down_events",
+        "headcount_step_downs",
+    ]
+].copy()
+# Written in the reader's language ("3,90×"); a column format would always write "3.90×".
+shown["cascade_multiplier"] = [
+    frames.rate(None if pd.isna(v) else float(v)) for v in shown["cascade_multiplier"]
+]
 frames.table(
-    programs[
-        ["program", "direct_reach", "cascade_reach", "cascade_multiplier", "activation_rate",
-         "depth", "median_days", "step_down_events", "headcount_step_downs"]
-    ],
+    shown,
     {
         "program": _("Program"),
         "direct_reach": _("Direct reach"),
         "cascade_reach": _("Cascade reach"),
-        "cascade_multiplier": st.column_config.NumberColumn(_("Multiplier"), format="%.2f×"),
+        "cascade_multiplier": _("Multiplier"),
         "activation_rate": st.column_config.NumberColumn(_("Activation rate"), format="percent"),
         # Translators: a column header: how many cascade levels a program's cascades have.
         "depth": _("Depth (levels)"),

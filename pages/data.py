@@ -55,13 +55,13 @@ for col, kind in zip(st.columns(len(upload.KINDS)), upload.KINDS, strict=True):
             max_upload_size=limit,
         )
         if i18n.active() != i18n.DEFAULT:
-            # The widget's own words ("Drag and drop file here", "Browse files") are always
+            # The widget's own words ("Drag and drop file here", "Upload") are always
             # English: say in the reader's language what to do with it.
             st.caption(
                 # Translators: beside a file upload box whose own words stay in English;
-                # keep **Browse files** in English (it is the button's text).
+                # keep **Upload** in English (it is the button's text).
                 _(
-                    "Drop your {file} file in the box above, or press **Browse files** to "
+                    "Drop your {file} file in the box above, or press **Upload** to "
                     "choose it."
                 ).format(file=SPECS[kind].name)
             )

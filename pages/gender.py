@@ -3,7 +3,7 @@ the age of people reached by gender, over time and by program."""
 
 import streamlit as st
 
-from reach import ages, charts, charts_age, i18n, metrics
+from reach import ages, charts, charts_age, i18n, labels, metrics
 from reach.i18n import N_, _, n_
 from reach.ui import frames
 from reach.ui.router import guard
@@ -93,6 +93,7 @@ frames.chart(
 left, right = st.columns(2)
 with left:
     by_country = metrics.gender_slice(groups, "country")
+    by_country["group"] = by_country["group"].map(labels.country)  # names, not ISO codes
     frames.chart(
         charts.gender_bars(
             by_country, "group", _("Gender by event country — {scope}").format(scope=scope), True

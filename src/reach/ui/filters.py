@@ -14,7 +14,7 @@ import streamlit as st
 
 from .. import i18n, labels
 from ..extract import DonorFilters
-from ..i18n import N_, _, n_
+from ..i18n import N_, _, n_, p_
 from ..metrics import Filters
 from . import frames, language, session
 from .auth import Viewer
@@ -95,16 +95,22 @@ def organisation(viewer: Viewer) -> Filters:
     _from_url(opts)
     side = st.sidebar
     side.header(_("Filters"))
-    programs = side.multiselect(_("Programs"), opts["programs"], key="f_programs")
+    # Translators: what an empty filter menu shows; empty means every value.
+    every = p_("empty filter", "All")
+    programs = side.multiselect(
+        _("Programs"), opts["programs"], key="f_programs", placeholder=every
+    )
     countries = side.multiselect(
         _("Event countries"),
         list(opts["countries"]),
         format_func=labels.country,
+        placeholder=every,
         key="f_countries",
     )
     types = side.multiselect(
-        _("Event types"), opts["event_types"], format_func=labels.event_type, key="f_event_types"
-    )
+        _("Event types"), opts["event_types"], format_func=labels.event_type,
+        key="f_event_types", placeholder=every,
+    )  # fmt: skip
     first, last = opts["first_date"], opts["last_date"]
     _follow_bounds(first, last)
     date_from = date_to = None
