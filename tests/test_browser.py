@@ -219,6 +219,30 @@ def test_every_page_loads_in_chromium_without_errors(server):
             _save_for_readme(SHOTS / f"{name}.png", name)
 
 
+def test_choosing_russian_in_the_sidebar_translates_the_pages_and_keeps_them_russian(server):
+    with playwright.sync_playwright() as p:
+        browser = _launch(p)
+        page = _page(browser, width=1400, height=1600)
+        page.goto(server)
+        expect(page.locator("h1", has_text=OVERVIEW)).to_be_visible()
+        _drawn(page, charts=True)
+        page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").filter(
+            has_text="Language"
+        ).click()
+        page.get_by_role("option", name="Русский").click()
+        # The headline in Russian: 5 374 with a no-break space (\s matches it).
+        expect(_tile(page, "Охвачено людей")).to_have_text(re.compile(r"^\s*5\s374\s*$"))
+        expect(page.locator("h1", has_text="Охват программ")).to_be_visible()
+        expect(page).to_have_url(re.compile(r"lang=ru"))
+        # The next page, opened through the sidebar, is in Russian too, and so is its link.
+        page.get_by_role("link", name="Каскадное обучение").click()
+        expect(page.locator("h1", has_text="Каскадное обучение")).to_be_visible()
+        _drawn(page, charts=True)
+        expect(page).to_have_url(re.compile(r"lang=ru"))
+        expect(page.get_by_test_id("stException")).to_have_count(0)
+        browser.close()
+
+
 def test_an_analyst_uploads_and_commits_a_file_in_chromium(server, tmp_path):
     events = tmp_path / "new-events.csv"
     events.write_text(
