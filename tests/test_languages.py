@@ -126,6 +126,30 @@ def test_a_russian_kazakh_and_kyrgyz_spreadsheet_loads_with_codes_stored(tmp_pat
     ]
 
 
+@pytest.mark.parametrize(
+    ("lang", "row", "accepted"),
+    [
+        ("en", "row 2", "training, workshop, seminar"),
+        ("ru", "строка 2", "тренинг, воркшоп, семинар, школа, лагерь, конференция, каскадный"),
+        ("kk", "2-жол", "тренинг, шеберлік сабағы, семинар, мектеп"),
+        ("ky", "2-сап", "тренинг, практикалык сабак, семинар, мектеп"),
+    ],
+)
+def test_a_validation_message_in_each_language_keeps_file_row_column_and_value(
+    tmp_path, write_dir, lang, row, accepted
+):
+    folder = write_dir(
+        events="event_id,title,event_type,start_date,country_code\nE1,Школа,Вебинар,10.01.2024,KAZ\n"
+    )
+    with i18n.using(lang):
+        result = store.load_dir(tmp_path / "store.duckdb", folder)
+        text = result.to_text()
+    assert not result.applied
+    first = text.splitlines()[0]
+    for kept in ("events.csv", row, "event_type", "Вебинар", accepted):
+        assert kept in first
+
+
 # --- values are shown in the reader's language, whatever they were loaded in ---------------
 
 

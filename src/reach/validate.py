@@ -15,6 +15,7 @@ from . import (
     ages,
     i18n,
     idcolumns,
+    labels,
     linkkey,
     mapping,
     normalize,
@@ -344,14 +345,23 @@ _MESSAGES = {
 }
 
 
+def _accepted(kind: str, codes: tuple[str, ...]) -> str:
+    """The values a column accepts, as a reader of the active language would write them: the
+    codes in English ("training, step_down"), the names elsewhere ("тренинг, каскадный
+    тренинг"), which are read as well."""
+    if i18n.active() == i18n.DEFAULT:
+        return ", ".join(codes)
+    return ", ".join(labels.label(kind, c).lower() for c in codes)
+
+
 def _message(code: str, column: str | None, value: str | None) -> str:
     """The message of a problem code, in the active language."""
     return _(_MESSAGES[code]).format(
         column=column,
         value=value,
         year=dt.date.today().year,
-        types=", ".join(EVENT_TYPES),
-        roles=", ".join(ROLES),
+        types=_accepted("event_type", EVENT_TYPES),
+        roles=_accepted("role", ROLES),
         indicators=", ".join(INDICATORS),
         bands=", ".join(ages.BANDS.labels),
         reason=_(IDENTIFYING_REASON),
