@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reach import disclosure, donor, extract, metrics, store
+from reach import disclosure, donor, extract, i18n, metrics, store
 from reach.extract import DonorFilters
 from reach.validate import Source
 
@@ -281,3 +281,13 @@ def test_the_cube_has_a_cell_for_every_combination_with_events(small):
     have = {(p, g) for p, g, _, _ in cells if "Q" not in p}
     assert have >= set(itertools.product(years, programs)) - {("2023", "A")}
     assert ("2023", "A") not in have  # program A had no event in 2023
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_a_published_csv_writes_plain_numbers_and_the_suppression_mark_in_every_language(lang):
+    frame = pd.DataFrame({"group": ["A", "B", "C"], "people": [1235, None, 10]})
+    with i18n.using(lang):
+        shown = disclosure.frame_text(frame, ["people"])["people"].tolist()
+        csv = disclosure.frame_csv(frame, ["people"])["people"].tolist()
+    assert csv == [1235, "<8", 10]
+    assert shown == (["1,235", "<8", "10"] if lang == "en" else ["1\u00a0235", "<8", "10"])

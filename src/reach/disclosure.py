@@ -99,6 +99,15 @@ def frame_text(df: pd.DataFrame, columns: Iterable[str], rule: Rule = RULE) -> p
     return out
 
 
+def frame_csv(df: pd.DataFrame, columns: Iterable[str], rule: Rule = RULE) -> pd.DataFrame:
+    """A copy of a published frame for a CSV file: counts as plain numbers, '<8' where
+    suppressed; the same in every language, so a spreadsheet reads them as numbers."""
+    out = df.copy()
+    for column in columns:
+        out[column] = [json_value(None if pd.isna(v) else int(v), rule) for v in out[column]]
+    return out
+
+
 def possible(published: int | None, rule: Rule = RULE) -> tuple[int, int]:
     """The interval of true counts a published value allows (for checks and tests)."""
     if published is None:

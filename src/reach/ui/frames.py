@@ -392,7 +392,7 @@ def donor_metric(name: str, f: DonorFilters, **kwargs):
 def donor_chart(fig: go.Figure, data: pd.DataFrame, name: str, people: tuple[str, ...]) -> None:
     """Draw a donor figure with a download of its published data ('<8' written out)."""
     st.plotly_chart(fig, width="stretch", config={"displaylogo": False})
-    download(disclosure.frame_text(data, people), name)
+    download(disclosure.frame_csv(data, people), name)
 
 
 def donor_tiles(items: list[tuple[str, str, str]], per_row: int = 4) -> None:
