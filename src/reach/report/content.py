@@ -262,7 +262,7 @@ def _age_section(w: Words, pyramid: pd.DataFrame, totals: dict[str, object], fig
                                        strict=True)}  # fmt: skip
     rows = []
     for band in ages.labels():
-        row = {_("Age"): _("unknown") if band == ages.UNKNOWN else band}
+        row = {_("Age"): labels.label("age_band", band)}
         for g in GENDERS:
             row[labels.gender(g)] = w.count(at.get((band, g)))
         row[_("All")] = w.count(totals.get(band))
