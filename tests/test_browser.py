@@ -243,6 +243,16 @@ def test_choosing_russian_in_the_sidebar_translates_the_pages_and_keeps_them_rus
         browser.close()
 
 
+def test_a_browser_set_to_kazakh_opens_reach_in_kazakh(server):
+    with playwright.sync_playwright() as p:
+        browser = _launch(p)
+        page = _page(browser, width=1400, height=1600, locale="kk-KZ")
+        page.goto(server)
+        expect(_tile(page, "Қамтылған адамдар")).to_have_text(re.compile(r"^\s*5\s374\s*$"))
+        expect(page.get_by_test_id("stException")).to_have_count(0)
+        browser.close()
+
+
 def test_an_analyst_uploads_and_commits_a_file_in_chromium(server, tmp_path):
     events = tmp_path / "new-events.csv"
     events.write_text(
