@@ -61,8 +61,7 @@ for col, kind in zip(st.columns(len(upload.KINDS)), upload.KINDS, strict=True):
                 # Translators: beside a file upload box whose own words stay in English;
                 # keep **Upload** in English (it is the button's text).
                 _(
-                    "Drop your {file} file in the box above, or press **Upload** to "
-                    "choose it."
+                    "Drop your {file} file in the box above, or press **Upload** to choose it."
                 ).format(file=SPECS[kind].name)
             )
         if file is None:
