@@ -103,6 +103,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("dir", type=_folder)
     p.add_argument("--db", type=Path, help=db_help)
 
+    p = sub.add_parser(
+        "export-parquet",
+        help=_("write the store as Parquet, partitioned by program and year, into a new OUT_DIR"),
+    )
+    p.add_argument("out_dir", type=Path)
+    p.add_argument("--db", type=Path, help=db_help)
+
     cli_people.add_parsers(sub, db_help)
     cli_progress.add_parser(sub, db_help)
     cli_report.add_parser(sub, db_help)
@@ -384,6 +391,30 @@ def _cmd_restore(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_export_parquet(args: argparse.Namespace) -> int:
+    from . import accounts, parquet, sqlfiles
+
+    path = args.db or store.default_path()
+    if not Path(path).exists():
+        _error(_("There is no store at {path}.").format(path=path))
+        return EXIT_ERRORS
+    try:
+        with store.connect(path, read_only=True) as con:
+            rows = parquet.export(sqlfiles.quiet(con), args.out_dir)
+    except parquet.ExportError as exc:
+        _error(str(exc))
+        return EXIT_ERRORS
+    accounts.audit(accounts.default_path(path), cli_accounts.actor(), "export", str(args.out_dir))
+    counts = ", ".join(f"{table} {i18n.number(n)}" for table, n in rows.items())
+    # Translators: {counts} lists tables and their rows, "events 296, participants 5,000, …".
+    print(
+        _("Parquet written to {folder} (rows: {counts}).").format(
+            folder=args.out_dir, counts=counts
+        )
+    )
+    return EXIT_OK
+
+
 def _print_summary(summary: Summary, source: str, filters: Filters, as_json: bool) -> int:
     if as_json:
         print(json.dumps(summary.as_dict()))
@@ -416,6 +447,7 @@ COMMANDS = {
     "report": cli_report.run,
     "backup": _cmd_backup,
     "restore": _cmd_restore,
+    "export-parquet": _cmd_export_parquet,
 }
 
 
