@@ -1,0 +1,164 @@
+"""Scale benchmark (issue 12): each cost of a load beside its floor, measured in the same run.
+
+Run:  python benchmarks/bench_scale.py [--rows 1000000] [--repeat 3]
+Prints a Markdown table (also written to benchmarks/out/scale-<rows>.md). It measures; it
+asserts nothing. Every step runs in a fresh process, so its peak memory (max RSS) is its own;
+loads are timed inside their process (start-up excluded); the interpreter's start-up
+(`python -m reach --help`) is measured too, to be taken off the whole-process summary.
+
+- floor: DuckDB alone reads the same CSVs into tables (no validation, no derived columns);
+- load: `store.load_dir` into a new store; replace: `--replace` over that store;
+- merge: a 5,000-row upload of new events (demo data with its event IDs renamed) into it;
+- summary: `python -m reach summary --db` as a whole process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from reach import demo
+
+OUT = Path(__file__).resolve().parent / "out"
+
+FLOOR = """
+import json, resource, sys, time, duckdb
+t = time.perf_counter()
+con = duckdb.connect(sys.argv[2])
+for name in ("events", "participants", "countries", "targets"):
+    path = f"{sys.argv[1]}/{name}.csv"
+    con.execute(f"create table {name} as select * from read_csv($p)", {"p": path})
+con.close()
+print(json.dumps({"seconds": time.perf_counter() - t,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+LOAD = """
+import json, resource, sys, time
+from pathlib import Path
+from reach import store
+t = time.perf_counter()
+r = store.load_dir(Path(sys.argv[2]), Path(sys.argv[1]), replace=sys.argv[3] == "replace")
+assert r.applied, r.to_text()
+print(json.dumps({"seconds": time.perf_counter() - t,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def _child(code: str, *args: str) -> dict:
+    out = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=True
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _fresh(db: Path) -> None:
+    for leftover in (db, Path(f"{db}.wal")):
+        leftover.unlink(missing_ok=True)
+
+
+def _whole_process(*argv: str) -> float:
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "reach", *argv], capture_output=True, check=True)
+    return time.perf_counter() - t
+
+
+def merge_upload(folder: Path, rows: int = 5000) -> dict[str, int]:
+    """A small upload of new events: demo data whose event IDs cannot meet the store's."""
+    counts = demo.write(folder, rows=rows, seed=99)
+    events = pd.read_csv(folder / "events.csv", dtype=str, keep_default_na=False)
+    for column in ("event_id", "parent_event_id"):
+        events[column] = events[column].map(lambda v: f"NEW-{v}" if v else v)
+    events.to_csv(folder / "events.csv", index=False)
+    people = pd.read_csv(folder / "participants.csv", dtype=str, keep_default_na=False)
+    people["event_id"] = "NEW-" + people["event_id"]
+    people.to_csv(folder / "participants.csv", index=False)
+    (folder / "targets.csv").unlink()  # the store's targets stay as they are
+    return counts
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+
+    data = OUT / f"demo-{args.rows}"
+    if not (data / "participants.csv").exists():
+        demo.write(data, rows=args.rows, seed=1)
+    small = OUT / "merge-5000"
+    shutil.rmtree(small, ignore_errors=True)
+    added = merge_upload(small)
+    db = OUT / f"scale-{args.rows}.duckdb"
+    floor_db = OUT / f"scale-floor-{args.rows}.duckdb"
+
+    startup = median([_whole_process("--help") for _ in range(args.repeat)])
+    floors, loads, replaces, merges, summaries = [], [], [], [], []
+    for _ in range(args.repeat):
+        _fresh(floor_db)
+        floors.append(_child(FLOOR, str(data), str(floor_db)))
+        _fresh(db)
+        loads.append(_child(LOAD, str(data), str(db), "merge"))
+        replaces.append(_child(LOAD, str(data), str(db), "replace"))
+        # The merge goes into a store just loaded whole, as a weekly upload would.
+        _fresh(db)
+        _child(LOAD, str(data), str(db), "merge")
+        merges.append(_child(LOAD, str(small), str(db), "merge"))
+        summaries.append(_whole_process("summary", "--db", str(db)))
+    _fresh(floor_db)
+
+    floor = median([x["seconds"] for x in floors])
+    load = median([x["seconds"] for x in loads])
+    replace = median([x["seconds"] for x in replaces])
+    merge = median([x["seconds"] for x in merges])
+    summary = median(summaries)
+    with duckdb.connect(str(db), read_only=True) as con:
+        stored = con.execute("select count(*) from participants").fetchall()[0][0]
+    rows = [
+        ("floor: DuckDB reads the four CSVs into tables", floor, "1.00×", "≤ 1×",
+         max(x["peak_mb"] for x in floors)),
+        ("load into a new store", load, f"{load / floor:.2f}× floor", "≤ 2× floor",
+         max(x["peak_mb"] for x in loads)),
+        ("`--replace` over that store", replace, f"{replace / floor:.2f}× floor",
+         "≤ a fresh load + the undo copy", max(x["peak_mb"] for x in replaces)),
+        (f"merge of {added['participants']:,} rows ({added['events']} new events)", merge,
+         f"{merge / load:.0%} of a full load",
+         "≤ 10% of a full load", max(x["peak_mb"] for x in merges)),
+        ("`summary --db`, whole process", summary, f"{summary - startup:.2f} s in process", "",
+         None),
+        ("interpreter start-up (`python -m reach --help`)", startup, "", "", None),
+    ]  # fmt: skip
+    lines = [
+        f"Dataset: `demo --rows {args.rows} --seed 1` → {stored:,} participant rows stored; "
+        f"{os.cpu_count()} cores; DuckDB {duckdb.__version__}; median of {args.repeat} runs, "
+        "each ratio from the same run's medians.",
+        "",
+        "| step | median (s) | ratio | issue 12's target | peak memory (MB) |",
+        "|---|---:|---|---|---:|",
+        *[
+            f"| {name} | {s:.2f} | {ratio} | {target} | {'' if mb is None else f'{mb:.0f}'} |"
+            for name, s, ratio, target, mb in rows
+        ],
+    ]
+    text = "\n".join(lines)
+    OUT.mkdir(exist_ok=True)
+    (OUT / f"scale-{args.rows}.md").write_text(text + "\n", encoding="utf-8")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
