@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import countries, extract, metrics, people, sqlfiles
+from . import __version__, countries, extract, metrics, people, sqlfiles
 from .i18n import _
 from .validate import Report, Source, sources_in, stage
 
@@ -114,6 +114,27 @@ def bump_version(con: duckdb.DuckDBPyConnection) -> int:
     new = version(con) + 1
     con.execute("insert or replace into meta values ('version', $v)", {"v": str(new)})
     return new
+
+
+# The headline numbers of the store as its last load left it, kept in meta with the store
+# version and Reach version they belong to: the next load's "before" for the history, so a
+# load works out the whole store's numbers once (after), not twice. An undo or a review
+# decision bumps the version, and then the next load works "before" out afresh.
+SUMMARY_KEY = "summary_after_load"
+
+
+def current_summary(con: duckdb.DuckDBPyConnection) -> dict:
+    """The store's headline numbers now (summary --json shape): kept ones when still current."""
+    raw = sqlfiles.scalar(con, "select value from meta where key = $k", {"k": SUMMARY_KEY})
+    kept = json.loads(raw) if raw else {}
+    if kept.get("version") == version(con) and kept.get("reach") == __version__:
+        return kept["summary"]
+    return metrics.summary(con).as_dict()
+
+
+def _keep_summary(con: duckdb.DuckDBPyConnection, summary: dict) -> None:
+    value = json.dumps({"version": version(con), "reach": __version__, "summary": summary})
+    con.execute("insert or replace into meta values ($k, $v)", {"k": SUMMARY_KEY, "v": value})
 
 
 def file_version(path: Path | str) -> tuple[int, int]:
@@ -342,11 +363,12 @@ def load(
         try:
             fresh = not is_initialised(con)
             init_schema(con)
-            before = None if fresh else metrics.summary(con).as_dict()
+            before = None if fresh else current_summary(con)
             dedupe = any(i.code == "duplicate_attendance" for i in report.warnings)
             counts = _apply(con, replace, dedupe)
             after = metrics.summary(con).as_dict()
             load_id = bump_version(con)
+            _keep_summary(con, after)
             for found in report.linking.values():
                 people.save(con, found, load_id)
             if report.key_check and not sqlfiles.scalar(
