@@ -10,7 +10,6 @@ from reach.ui.router import guard
 
 guard(__file__)
 
-TABLE_ROWS = 1000  # rows sent to the browser; the download has them all
 
 filters, scope, summary = frames.page_start(_("Cascade"))
 
@@ -92,13 +91,10 @@ steps = frames.metric("step_downs", filters)
 if steps.empty:
     st.info(_("No step-down events in this scope."))
 else:
-    if len(steps) > TABLE_ROWS:
-        # Translators: {rows} is how many rows the table shows, {n} how many step-downs there are.
-        latest = n_(
-            "The {rows} latest of {n} step-down; download for all.",
-            "The {rows} latest of {n} step-downs; download for all.",
-            len(steps),
-        )
-        st.caption(latest.format(rows=i18n.number(TABLE_ROWS), n=i18n.number(len(steps))))
-    frames.table(steps.head(TABLE_ROWS), frames.event_columns())
-    frames.download(steps, "step-downs", _("Download step-down events (CSV)"))
+    # Translators: {rows} is how many rows the table shows, {n} how many step-downs there are.
+    latest = n_(
+        "The {rows} latest of {n} step-down; download for all.",
+        "The {rows} latest of {n} step-downs; download for all.",
+        len(steps),
+    )
+    frames.event_table(steps, latest, "step-downs", _("Download step-down events (CSV)"))

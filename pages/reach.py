@@ -2,14 +2,13 @@
 
 import streamlit as st
 
-from reach import charts, i18n, labels
+from reach import charts, labels
 from reach.i18n import N_, _, n_
 from reach.ui import frames
 from reach.ui.router import guard
 
 guard(__file__)
 
-TABLE_ROWS = 1000  # rows sent to the browser; the download has them all
 # Translators: the choices of 'Group by': how long each period of a time chart is.
 GRAINS = {"month": N_("month"), "quarter": N_("quarter"), "year": N_("year")}
 # Chart titles, one per grain ({scope} is the filters in words).
@@ -125,13 +124,10 @@ with right:
 
 st.subheader(_("Events"))
 events = frames.metric("events_table", filters)
-if len(events) > TABLE_ROWS:
-    # Translators: {rows} is how many rows the table shows, {n} how many events there are.
-    latest = n_(
-        "The {rows} latest of {n} event; download for all.",
-        "The {rows} latest of {n} events; download for all.",
-        len(events),
-    )
-    st.caption(latest.format(rows=i18n.number(TABLE_ROWS), n=i18n.number(len(events))))
-frames.table(events.head(TABLE_ROWS), frames.event_columns())
-frames.download(events, "events", _("Download events (CSV)"))
+# Translators: {rows} is how many rows the table shows, {n} how many events there are.
+latest = n_(
+    "The {rows} latest of {n} event; download for all.",
+    "The {rows} latest of {n} events; download for all.",
+    len(events),
+)
+frames.event_table(events, latest, "events", _("Download events (CSV)"))

@@ -367,6 +367,20 @@ def table(data: pd.DataFrame, column_config: dict | None = None) -> None:
     )  # fmt: skip
 
 
+EVENT_ROWS = 1000  # rows of an event table sent to the browser; the download has them all
+
+
+def event_table(events: pd.DataFrame, latest: str, name: str, label: str) -> None:
+    """An event table of at most EVENT_ROWS rows, with its CSV download of every row.
+
+    latest: the caption shown when rows are left out, in the reader's language, with {rows}
+    and {n} placeholders (the page words it with n_, so its noun agrees with the count)."""
+    if len(events) > EVENT_ROWS:
+        st.caption(latest.format(rows=i18n.number(EVENT_ROWS), n=i18n.number(len(events))))
+    table(events.head(EVENT_ROWS), event_columns())
+    download(events, name, label)
+
+
 def empty_state(scope: str) -> None:
     """A friendly note when the filters match nothing."""
     st.info(
