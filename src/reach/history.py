@@ -97,7 +97,7 @@ def loads(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def _moment(value: object) -> str | None:
-    return None if labels.blank(value) else i18n.Formats().datetime(pd.Timestamp(value))
+    return None if labels.blank(value) else i18n.datetime(pd.Timestamp(value))
 
 
 def _count(value: Any) -> str | None:

@@ -161,19 +161,16 @@ def month(value: dt.date, quarter: bool = False) -> str:
     return Formats(active()).month(value, quarter)
 
 
+def datetime(moment: dt.datetime) -> str:
+    """A moment to the minute in the active language: 'Nov 24, 2026 14:05' (en)."""
+    return Formats(active()).datetime(moment)
+
+
 @dataclass(frozen=True)
 class Formats:
     """Numbers, shares and dates as people of one language write them."""
 
     lang: str = field(default_factory=active)
-
-    def _(self, message: str) -> str:
-        """The message in this language (as written when the catalog has none)."""
-        return translations(self.lang).gettext(message)
-
-    def n_(self, singular: str, plural: str, n: int) -> str:
-        """The form of the message that agrees with n (Russian has three)."""
-        return translations(self.lang).ngettext(singular, plural, n)
 
     def number(self, n: float, digits: int = 0) -> str:
         """1234 → '1,234' (en), '1 234' (ru, with a no-break space)."""

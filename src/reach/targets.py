@@ -277,25 +277,24 @@ def _split(row: pd.Series) -> str:
     return ", ".join(p for p in parts if p)
 
 
-def described(df: pd.DataFrame, donor: bool, lang: str | None = None) -> pd.DataFrame:
+def described(df: pd.DataFrame, donor: bool) -> pd.DataFrame:
     """The progress rows with readable labels and texts (published counts for donors):
     indicator_name, split, what, label, actual_text and status_text, as the page, chart and
-    report show, worded in `lang` (the active language when None). The words are made here,
-    when shown, so a cached progress frame (codes and numbers) serves every language."""
-    with i18n.using(lang or i18n.active()):
-        out = df.copy()
-        out["indicator_name"] = [labels.label("indicator", i) for i in out["indicator"]]
-        out["split"] = [_split(r) for _unused, r in out.iterrows()]
-        out["what"] = [
-            f"{r.indicator_name} · {r.period}" + (f" · {r.split}" if r.split else "")
-            for r in out.itertuples()
+    report show, worded in the active language. The words are made here, when shown, so a
+    cached progress frame (codes and numbers) serves every language."""
+    out = df.copy()
+    out["indicator_name"] = [labels.label("indicator", i) for i in out["indicator"]]
+    out["split"] = [_split(r) for _unused, r in out.iterrows()]
+    out["what"] = [
+        f"{r.indicator_name} · {r.period}" + (f" · {r.split}" if r.split else "")
+        for r in out.itertuples()
+    ]
+    out["label"] = [f"{r.program} · {r.what}" for r in out.itertuples()]
+    if donor:
+        out["actual_text"] = [
+            disclosure.text(None if pd.isna(a) else int(a)) for a in out["actual"]
         ]
-        out["label"] = [f"{r.program} · {r.what}" for r in out.itertuples()]
-        if donor:
-            out["actual_text"] = [
-                disclosure.text(None if pd.isna(a) else int(a)) for a in out["actual"]
-            ]
-        else:
-            out["actual_text"] = [i18n.number(int(a)) for a in out["actual"]]
-        out["status_text"] = [status_name(s) for s in out["status"]]
+    else:
+        out["actual_text"] = [i18n.number(int(a)) for a in out["actual"]]
+    out["status_text"] = [status_name(s) for s in out["status"]]
     return out

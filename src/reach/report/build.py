@@ -93,7 +93,7 @@ def director_report(
     """The organisation's report (exact numbers) for a request, read from the store, in the
     request's language."""
     store.ensure(path)
-    with store.connect(path, read_only=True) as con, i18n.using(request.lang):
+    with store.connect(path, read_only=True) as con:
         return content.for_director(
             con, request.filters(), lang=request.lang, organisation=organisation(),
             today=today, step=step,
@@ -115,11 +115,10 @@ def donor_report(
                     "programs of a donor account; give one --program, or make such an account"
                 )
             )
-        with i18n.using(request.lang):
-            return content.for_donor(
-                con, f, scope, lang=request.lang, organisation=organisation(), today=today,
-                step=step,
-            )  # fmt: skip
+        return content.for_donor(
+            con, f, scope, lang=request.lang, organisation=organisation(), today=today,
+            step=step,
+        )  # fmt: skip
     finally:
         con.close()
 
@@ -163,11 +162,10 @@ def connection_report(
 ) -> Report:
     """The report of a page's filters on the page's own connection (the app's snapshot, or a
     donor's published extract), for the account's programs, in `lang`."""
-    with i18n.using(lang):
-        if isinstance(filters, extract.DonorFilters):
-            return content.for_donor(
-                con, filters, account, lang=lang, organisation=organisation(), step=step
-            )
-        return content.for_director(
+    if isinstance(filters, extract.DonorFilters):
+        return content.for_donor(
             con, filters, account, lang=lang, organisation=organisation(), step=step
         )
+    return content.for_director(
+        con, filters, account, lang=lang, organisation=organisation(), step=step
+    )

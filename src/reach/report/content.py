@@ -323,12 +323,11 @@ def _methodology(published: bool) -> Section:
 
 
 def _provenance(loads: pd.DataFrame, scope: list[tuple[str, str]], built: str | None) -> Section:
-    fm = i18n.Formats()  # the active language's
     rows = pd.DataFrame(
         {
             _("Load"): [str(int(v)) for v in loads["load_id"]],
             _("Loaded (UTC)"): [
-                fm.datetime(pd.Timestamp(v).to_pydatetime()) for v in loads["loaded_at"]
+                i18n.datetime(pd.Timestamp(v).to_pydatetime()) for v in loads["loaded_at"]
             ],  # fmt: skip
             _("Mode"): [_(LOAD_MODES[m]) if m in LOAD_MODES else str(m) for m in loads["mode"]],
             _("File SHA-256"): [DASH if pd.isna(s) else str(s) for s in loads["sha256"]],
@@ -340,7 +339,7 @@ def _provenance(loads: pd.DataFrame, scope: list[tuple[str, str]], built: str | 
         version=__version__, filters=filters
     )
     if built:
-        when = fm.datetime(dt.datetime.fromisoformat(built).replace(tzinfo=None))
+        when = i18n.datetime(dt.datetime.fromisoformat(built).replace(tzinfo=None))
         text += " " + _("Published numbers built {when} (UTC).").format(when=when)
     note = "" if len(rows) else _("No load is recorded for these numbers.")
     table = Table(

@@ -104,8 +104,7 @@ def decisions_table(decided: pd.DataFrame) -> pd.DataFrame:
     shown["decision"] = [_decision_word(d) for d in decided["decision"]]
     for column in ("decided_at", "undone_at"):
         shown[column] = [
-            None if labels.blank(v) else i18n.Formats().datetime(pd.Timestamp(v))
-            for v in decided[column]
+            None if labels.blank(v) else i18n.datetime(pd.Timestamp(v)) for v in decided[column]
         ]
     return shown.rename(columns=_decision_titles())
 
