@@ -137,7 +137,10 @@ def _keep_summary(con: duckdb.DuckDBPyConnection, summary: dict) -> None:
     con.execute("insert or replace into meta values ($k, $v)", {"k": SUMMARY_KEY, "v": value})
 
 
-def file_version(path: Path | str) -> tuple[int, int]:
+Version = tuple[int, int]
+
+
+def file_version(path: Path | str) -> Version:
     """A cheap stamp of the store file that changes when a load commits (no lock needed)."""
     stamps = []
     for p in (Path(path), Path(f"{path}.wal")):
@@ -513,9 +516,14 @@ def published_snapshot(path: Path | str) -> duckdb.DuckDBPyConnection:
     person-level row.
     """
     ensure(path)
-    mem = sqlfiles.quiet(duckdb.connect())
     with connect(path, read_only=True) as src:
-        extract.copy_into(src, mem)
+        return published_copy(src)
+
+
+def published_copy(src: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """An in-memory connection holding src's published extract alone, locked down."""
+    mem = sqlfiles.quiet(duckdb.connect())
+    extract.copy_into(src, mem)
     # Nothing run on this connection may open a file (ATTACH, read_csv, COPY): it can reach
     # the published tables and nothing else. The setting is locked so it cannot be undone.
     mem.execute("set enable_external_access = false")

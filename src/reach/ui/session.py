@@ -11,7 +11,19 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from .. import donor, extract, history, i18n, mapping, metrics, review, store, targets, upload
+from .. import (
+    donor,
+    extract,
+    history,
+    i18n,
+    mapping,
+    metrics,
+    readers,
+    review,
+    store,
+    targets,
+    upload,
+)
 from ..export import contract_files
 from ..extract import DonorFilters
 from ..i18n import _
@@ -25,15 +37,17 @@ Version = tuple[int, int]
 
 # No spinner of their own: a decorator's text is fixed at import, before any language is
 # known. _open() shows one in the reader's language.
+# The organisation reads the version's read-only copy in place (reach.readers): nothing is
+# copied into memory, and a load in progress never blocks it.
 @st.cache_resource(max_entries=2, show_spinner=False)
 def _snapshot(path: str, stamp: Version) -> duckdb.DuckDBPyConnection:
-    return store.snapshot(path)
+    return readers.connect(path)
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
 def _published(path: str, stamp: Version) -> duckdb.DuckDBPyConnection:
     # A donor session's only connection: the published extract, no person-level table.
-    return store.published_snapshot(path)
+    return readers.published(path)
 
 
 def _open(published: bool, path: str, version: Version) -> duckdb.DuckDBPyConnection:
