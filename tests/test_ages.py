@@ -292,7 +292,7 @@ def test_the_extract_has_every_band_and_gender_of_every_cell_so_no_row_tells_a_z
 def test_before_disclosure_each_cells_ages_add_up_to_its_people_reached(con, scopes):
     extract.sync_scopes(con, scopes)
     metrics.install_macros(con)
-    exact = sqlfiles.run(con, "published_cells", ages.params()).df()
+    exact = extract.exact_cells(con)
     aged = exact[exact["level"] == -1]
     assert len(aged) and exact[exact["level"] >= 0]["ages"].isna().all()
     for row in aged.itertuples():

@@ -61,17 +61,40 @@ def memory_limit() -> str:
     return os.environ.get("REACH_EXTRACT_MEMORY", "600MB")
 
 
-def rebuild(con: duckdb.DuckDBPyConnection) -> int:
-    """Recompute the extract from the store (inside the caller's transaction); return its cells."""
+def keep_events(con: duckdb.DuckDBPyConnection) -> None:
+    """Keep the events as a merge finds them, so rebuild(lists=…) can tell what it changed."""
+    con.execute("create or replace temp table _events_before as select * from main.events")
+
+
+def rebuild(con: duckdb.DuckDBPyConnection, lists: list[str] | None = None) -> int:
+    """Recompute the extract from the store (inside the caller's transaction); return its cells.
+
+    lists: after a merge that began with keep_events(), the events whose attendance list it
+    added or replaced; then only the cells that may hold an event the merge changed are
+    worked out again (each cell's numbers are its own), the rest kept. None: every cell.
+    """
+    incremental = (
+        lists is not None
+        and is_current(con)
+        and sqlfiles.scalar(
+            con,
+            "select count(*) from duckdb_tables() where temporary and table_name = $t",
+            {"t": "_events_before"},
+        )
+        > 0
+    )
     # Left to itself DuckDB fills its hash tables up to most of the machine's memory (2 GB at
     # 1M rows); bounded, it spills what it must and, measured, runs as fast.
     before = sqlfiles.scalar(con, "select current_setting('memory_limit')")
     con.execute(f"set memory_limit = '{_size(memory_limit())}'")
     metrics.install_macros(con)  # the age macros
     try:
+        _touched(con, lists if incremental else None)
         # One pass gives the cells and, per cell, its age counts (a list): kept as a temp
         # table, then read as two frames.
-        sqlfiles.materialize(con, "_exact_cells", "published_cells", ages.params())
+        sqlfiles.materialize(
+            con, "_exact_cells", "published_cells", {**ages.params(), "incremental": incremental}
+        )
         exact = con.execute("select * exclude (ages) from _exact_cells order by cell_id").df()
         exact_ages = con.execute(
             "select cell_id, unnest(ages, recursive := true) from _exact_cells "
@@ -80,14 +103,19 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> int:
         con.execute("drop table _exact_cells")
     finally:
         con.execute(f"set memory_limit = '{_size(str(before))}'")
+    con.execute("drop table if exists temp._events_before")
     published = disclosure.frame(exact, PEOPLE)
+    published_ages = disclosure.frame(exact_ages, AGE_PEOPLE)
     con.execute(f"create schema if not exists {SCHEMA}")
-    for table, frame in (("cells", published), ("ages", disclosure.frame(exact_ages, AGE_PEOPLE))):
-        con.register("_published", frame)
-        try:
-            con.execute(f"create or replace table {SCHEMA}.{table} as select * from _published")
-        finally:
-            con.unregister("_published")
+    if incremental:
+        _replace_changed_cells(con, published, published_ages)
+    else:
+        for table, frame in (("cells", published), ("ages", published_ages)):
+            con.register("_published", frame)
+            try:
+                con.execute(f"create or replace table {SCHEMA}.{table} as select * from _published")
+            finally:
+                con.unregister("_published")
     con.execute(f"create or replace table {SCHEMA}.facts (key varchar primary key, value varchar)")
     last = sqlfiles.scalar(con, "select max(loaded_at) from loads where undone_at is null")
     con.execute(
@@ -98,7 +126,47 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> int:
     targets.publish(con, SCHEMA)
     # The loads behind these numbers (when, and each file's SHA-256), for a report's provenance.
     con.execute(f"create or replace table {SCHEMA}.sources as {sqlfiles.sql_text('load_sources')}")
-    return len(published)
+    return int(sqlfiles.scalar(con, f"select count(*) from {SCHEMA}.cells"))
+
+
+def _touched(con: duckdb.DuckDBPyConnection, lists: list[str] | None) -> None:
+    """The changed events' dimensions after a merge (none: every cell is worked out)."""
+    if lists is not None:
+        sqlfiles.materialize(con, "_extract_touched", "extract_touched", {"lists": lists})
+    else:
+        con.execute(
+            "create or replace temp table _extract_touched (ev_program varchar, "
+            "ev_country varchar, ev_type varchar, ev_level integer, ev_year varchar, "
+            "ev_quarter varchar)"
+        )
+    sqlfiles.run_script(con, "extract_macros")
+
+
+def exact_cells(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every donor cell's exact counts, before disclosure control (for checks, never shown)."""
+    metrics.install_macros(con)
+    _touched(con, None)
+    return sqlfiles.run(con, "published_cells", {**ages.params(), "incremental": False}).df()
+
+
+def _replace_changed_cells(
+    con: duckdb.DuckDBPyConnection, cells: pd.DataFrame, cell_ages: pd.DataFrame
+) -> None:
+    """Swap the cells a merge may have changed for their new numbers (new cell IDs)."""
+    changed = "changed_cell(c.scope_key, c.period, c.program, c.country, c.event_type, c.level)"
+    con.execute(
+        f"delete from {SCHEMA}.ages where cell_id in "
+        f"(select c.cell_id from {SCHEMA}.cells as c where {changed})"
+    )
+    con.execute(f"delete from {SCHEMA}.cells as c where {changed}")
+    # New IDs above every kept one: a cell ID only pairs a cell with its ages.
+    offset = int(sqlfiles.scalar(con, f"select coalesce(max(cell_id), 0) from {SCHEMA}.cells"))
+    for table, frame in (("cells", cells), ("ages", cell_ages)):
+        con.register("_published", frame.assign(cell_id=frame["cell_id"] + offset))
+        try:
+            con.execute(f"insert into {SCHEMA}.{table} by name select * from _published")
+        finally:
+            con.unregister("_published")
 
 
 def copy_into(source: duckdb.DuckDBPyConnection, target: duckdb.DuckDBPyConnection) -> None:

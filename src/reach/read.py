@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import itertools
@@ -265,6 +266,77 @@ def prepare(data: bytes, name: str, workdir: Path, source: Path | None = None) -
         path = Path(tmp)
     notes = [] if encoding == "utf-8" else [f"read as {encoding}"]
     return CsvText(name, path, encoding, delimiter, header, has_rows, notes)
+
+
+# How much of a file is read at a time when it is checked in place (prepare_file).
+CHUNK = 16 * 1024 * 1024
+# Enough bytes for the first 65,536 characters prepare() looks at (4 bytes a character at most).
+HEAD = 4 * 65536
+
+
+def prepare_file(path: Path, name: str) -> CsvText | None:
+    """prepare()'s checks for a file on disk, read in chunks, so DuckDB reads it in place and
+    Python never holds it whole. None when the file needs prepare() itself: another
+    encoding, a byte-order mark, a blank line, an odd number of quotes, more lines than rows
+    allowed, or a header or first row beyond the head; prepare() then gives the same answer
+    or the same error it always did."""
+    with path.open("rb") as f:
+        head = f.read(HEAD)
+        if not head.strip() or head.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+            return None
+        if any(head.startswith(magic) for magic in MAGIC):
+            return None
+        if b"\x00" in head[:65536] or charset_normalizer.is_binary(head[:65536]):
+            return None
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        quotes = lines = 0
+        last = ""
+        chunk = head
+        try:
+            while chunk:
+                text = decoder.decode(chunk)
+                if text:
+                    # A blank line anywhere (even across chunks) is left to prepare().
+                    joined = last + text
+                    if "\n\n" in joined or "\n\r\n" in joined:
+                        return None
+                    quotes += text.count('"')
+                    lines += text.count("\n")
+                    last = joined[-2:]
+                chunk = f.read(CHUNK)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return None
+    if quotes % 2 or not last:
+        return None
+    lines += not last.endswith("\n")
+    caps = limits.current()
+    if lines - 1 > caps.rows:
+        return None
+    text = head.decode("utf-8", errors="ignore")
+    if text.startswith(("\n", "\r\n")):
+        return None
+    sample = text[:65536]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\r\n")
+    if controls > 0.01 * len(sample):
+        return None
+    end = _header_end(text)
+    if end >= len(text) and len(head) == HEAD:
+        return None  # the header goes on past the head
+    delimiter = _sniff_delimiter(_first_line(text))
+    _check_width(text, name, delimiter, caps.columns)
+    # Whole records of the head only: its last line may be cut short.
+    complete = text[: text.rfind("\n") + 1] if len(head) == HEAD else text
+    reader = csv.reader(_Lines(complete), delimiter=delimiter)
+    try:
+        header = next(reader)
+        _check_header(header, name, caps)
+        has_rows = any(any(cell.strip() for cell in row) for row in reader)
+    except (csv.Error, StopIteration):
+        return None
+    if not has_rows and len(head) == HEAD:
+        return None  # the first row with a value may lie beyond the head
+    return CsvText(name, path, "utf-8", delimiter, header, has_rows)
 
 
 def too_wide(name: str, columns: int, cap: int, is_csv: bool = False) -> InputError:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import threading
@@ -206,13 +205,12 @@ class LoadResult:
 
 
 def _describe(sources: list[Source | None]) -> str:
-    return json.dumps(
-        [
-            {"name": s.name, "size": len(s.data), "sha256": hashlib.sha256(s.data).hexdigest()}
-            for s in sources
-            if s is not None
-        ]
-    )
+    files = []
+    for s in sources:
+        if s is not None:
+            size, sha256 = s.digest()
+            files.append({"name": s.name, "size": size, "sha256": sha256})
+    return json.dumps(files)
 
 
 def _apply(con: duckdb.DuckDBPyConnection, replace: bool, dedupe: bool) -> dict[str, int]:
@@ -222,6 +220,13 @@ def _apply(con: duckdb.DuckDBPyConnection, replace: bool, dedupe: bool) -> dict[
     """
     params = {"replace": replace}
     columns = "participant_id, event_id, gender, role, birth_year, country_code, organization"
+    # An earlier load on this connection may have left it as the other kind (table or view).
+    for kind, in con.execute(
+        "select 'table' from duckdb_tables() where temporary and table_name = 'stg_attendance' "
+        "union all "
+        "select 'view' from duckdb_views() where temporary and view_name = 'stg_attendance'"
+    ).fetchall():  # fmt: skip
+        con.execute(f"drop {kind} temp.stg_attendance")
     if dedupe:
         con.execute(
             f"""
@@ -368,6 +373,10 @@ def load(
             init_schema(con)
             before = None if fresh else current_summary(con)
             dedupe = any(i.code == "duplicate_attendance" for i in report.warnings)
+            # A merge into a store with an extract rebuilds only the donor cells it changes.
+            incremental = publish and not replace and not fresh
+            if incremental:
+                extract.keep_events(con)
             counts = _apply(con, replace, dedupe)
             after = metrics.summary(con).as_dict()
             load_id = bump_version(con)
@@ -403,7 +412,14 @@ def load(
             )
             # The donor extract changes in the same transaction, so it never lags the store.
             if publish:
-                extract.rebuild(con)
+                lists = (
+                    [r[0] for r in con.execute(
+                        "select event_id from plan_attendance where action <> 'same'"
+                    ).fetchall()]
+                    if incremental
+                    else None
+                )  # fmt: skip
+                extract.rebuild(con, lists)
             con.execute(
                 "insert or replace into meta values ('undo_load_id', $v)", {"v": str(load_id)}
             )

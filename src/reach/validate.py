@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import secrets
 from dataclasses import dataclass, field
@@ -58,18 +59,36 @@ WARNING_CODES = {
 
 @dataclass(frozen=True)
 class Source:
-    """One input file: the name to report it by, its bytes, and its path when on disk."""
+    """One input file: the name to report it by, its bytes (an upload), or its path on disk."""
 
     name: str
-    data: bytes
+    data: bytes = b""
     path: Path | None = None
     # (header in the file, contract name) pairs from a column mapping.
     rename: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def from_path(cls, path: Path) -> Source:
-        """Read a file from disk."""
-        return cls(path.name, path.read_bytes(), path)
+        """A file on disk, read when it is needed: a load streams it rather than hold it."""
+        return cls(path.name, b"", path)
+
+    def read(self) -> bytes:
+        """The file's bytes, whole."""
+        if self.data or self.path is None:
+            return self.data
+        return self.path.read_bytes()
+
+    def digest(self) -> tuple[int, str]:
+        """The file's size and SHA-256, read in chunks from disk when it is there."""
+        if self.data or self.path is None:
+            return len(self.data), hashlib.sha256(self.data).hexdigest()
+        sha = hashlib.sha256()
+        size = 0
+        with self.path.open("rb") as f:
+            while chunk := f.read(read.CHUNK):
+                sha.update(chunk)
+                size += len(chunk)
+        return size, sha.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -389,7 +408,11 @@ def _read(
     readable = True
     if source is not None:
         try:
-            csv_text = read.prepare(source.data, source.name, workdir, source.path)
+            # A file on disk that DuckDB can read as it is never enters Python whole.
+            streamed = None
+            if source.path is not None and not source.data:
+                streamed = read.prepare_file(source.path, source.name)
+            csv_text = streamed or read.prepare(source.read(), source.name, workdir, source.path)
             rename = dict(source.rename) or _synonyms(csv_text.header, kind, name, report)
             # Names and contact details never enter a table: their cells are not even read.
             drop = [i for i, h in enumerate(csv_text.header) if is_identifying(h, kind)]

@@ -63,14 +63,18 @@ cell_events as (
 ),
 
 -- A small integer per cell: grouping millions of rows on one integer instead of six text
--- columns is what keeps this rebuild fast.
+-- columns is what keeps this rebuild fast. After a merge ($incremental), only the cells that
+-- may hold an event it changed are worked out (extract_macros.sql): every number below is
+-- per cell, so the others stay as they are.
 cell_keys as (
     select
         row_number() over (order by scope_key, period, program, country, event_type, level)
             as cell_id,
         scope_key, period, program, country, event_type, level
     from (select distinct scope_key, period, program, country, event_type, level
-          from cell_events)
+          from cell_events) as k
+    where not $incremental
+        or changed_cell(k.scope_key, k.period, k.program, k.country, k.event_type, k.level)
 ),
 
 cells as (
