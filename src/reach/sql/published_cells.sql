@@ -93,13 +93,19 @@ attendance_rows as (
 ),
 
 -- Most people attend a single event: they are counted per event before the fan-out into
--- cells, and only returning people's rows are grouped per cell and person. (This keeps the
--- rebuild's memory and time to a fraction of grouping every row in every cell.)
+-- cells. So are people with two rows (most returning people), each row as if it were alone,
+-- then corrected (pair_corrections). Only people with three rows or more are grouped per
+-- cell and person. (This keeps the rebuild's memory and time to a fraction of grouping every
+-- row in every cell.)
 returners as (
-    select participant_id
+    select participant_id, count(*) as rows_n
     from attendance_rows
     group by participant_id
     having count(*) > 1
+),
+
+many as (
+    select participant_id from returners where rows_n > 2
 ),
 
 -- A single-event person's age is that event's start year minus the row's birth year.
@@ -111,7 +117,7 @@ single_groups as (
         age_band(a.start_year - a.birth_year, $age_band_of, $age_unknown) as band,
         count(*) as people
     from attendance_rows as a
-    anti join returners as r on r.participant_id = a.participant_id
+    anti join many as r on r.participant_id = a.participant_id
     group by all
 ),
 
@@ -149,7 +155,7 @@ attendance as (
         c.cell_id, a.participant_id, a.gender, a.birth_year, a.start_year, a.event_order,
         a.cascade_level
     from attendance_rows as a
-    semi join returners as r on r.participant_id = a.participant_id
+    semi join many as r on r.participant_id = a.participant_id
     inner join cells as c on c.event_id = a.event_id
 ),
 
@@ -169,14 +175,105 @@ people as (
     group by cell_id, participant_id
 ),
 
--- Returning people of each kind per cell, in few rows: the counts and the ages below both
--- add these up, so the (large) people are grouped once and never kept.
-returning_kinds as (
+-- A person with two rows was counted above once per row. The cells holding both rows (every
+-- dimension "all" or one the two events share) count them twice, so for those cells a
+-- correction takes each lone row out and puts the person in once, as `people` would count
+-- them. Corrections are added up by what the two events share before the fan-out: few rows.
+pair_people as (
     select
-        cell_id, gender, band, first_level = 0 as direct,
-        count(*) as people,
+        a.participant_id,
+        -- What both events share; null where they differ (only "all" holds both there).
+        if(count(distinct e.yr) = 1 and count(e.yr) = 2, min(e.yr), null) as yr,
+        if(count(distinct e.qtr) = 1 and count(e.qtr) = 2, min(e.qtr), null) as qtr,
+        if(count(distinct e.program) = 1, min(e.program), null) as program,
+        if(count(distinct e.country_code) = 1 and count(e.country_code) = 2,
+           min(e.country_code), null) as country_code,
+        if(count(distinct e.event_type) = 1 and count(e.event_type) = 2,
+           min(e.event_type), null) as event_type,
+        if(count(distinct a.cascade_level) = 1 and count(a.cascade_level) = 2,
+           min(a.cascade_level), null) as cascade_level,
+        -- Both programs: a multi-program scope holds both rows only when it has both.
+        min(e.program) as program_a,
+        max(e.program) as program_b,
+        list(struct_pack(
+            gender := a.gender,
+            band := age_band(a.start_year - a.birth_year, $age_band_of, $age_unknown),
+            direct := a.cascade_level = 0
+        )) as alone,
+        coalesce(
+            arg_max(a.gender, a.event_order) filter (where a.gender <> 'undisclosed'),
+            'undisclosed'
+        ) as gender,
+        age_band(
+            age_at_first(a.birth_year, a.start_year, a.event_order), $age_band_of, $age_unknown
+        ) as band,
+        min(a.cascade_level) = 0 as direct
+    from attendance_rows as a
+    inner join returners as r on r.participant_id = a.participant_id and r.rows_n = 2
+    inner join ev as e on e.event_id = a.event_id
+    group by a.participant_id
+),
+
+pair_corrections as (
+    select
+        yr, qtr, program, country_code, event_type, cascade_level, program_a, program_b,
+        gender, band, direct,
+        sum(people) as people,
         sum(attendances) as attendances
-    from people
+    from (
+        select
+            yr, qtr, program, country_code, event_type, cascade_level, program_a, program_b,
+            gender, band, direct, 1 as people, 2 as attendances
+        from pair_people
+        union all
+        select
+            p.yr, p.qtr, p.program, p.country_code, p.event_type, p.cascade_level,
+            p.program_a, p.program_b, r.row.gender, r.row.band, r.row.direct,
+            -1 as people, -1 as attendances
+        from pair_people as p
+        cross join unnest(p.alone) as r (row)
+    )
+    group by all
+),
+
+pair_scoped as (
+    select '*' as scope_key, c.*
+    from pair_corrections as c
+    union all
+    select a.scope_key, c.*
+    from pair_corrections as c
+    inner join main.donor_scopes as a on a.program = c.program_a
+    inner join main.donor_scopes as b on b.scope_key = a.scope_key and b.program = c.program_b
+),
+
+-- The cells holding both rows: a shared dimension may be chosen, a differing one (null) not.
+pair_cells as (
+    select k.cell_id, c.gender, c.band, c.direct, c.people, c.attendances
+    from pair_scoped as c
+    cross join grouping_sets as s
+    inner join cell_keys as k
+        on k.scope_key = c.scope_key
+        and k.period
+            = case s.g_period when 'year' then c.yr when 'quarter' then c.qtr else '*' end
+        and k.program = case when s.g_program then c.program else '*' end
+        and k.country = case when s.g_country then c.country_code else '*' end
+        and k.event_type = case when s.g_type then c.event_type else '*' end
+        and k.level = case when s.g_level then c.cascade_level else -1 end
+    where c.scope_key = '*' or not s.g_program
+),
+
+-- Returning people of each kind per cell, in few rows: the counts and the ages below both
+-- add these up, so the (large) people are grouped once and never kept. (A pair's
+-- corrections are negative where they take lone rows out; every sum comes out whole.)
+returning_kinds as (
+    select cell_id, gender, band, direct, sum(people) as people, sum(attendances) as attendances
+    from (
+        select
+            cell_id, gender, band, first_level = 0 as direct, 1 as people, attendances
+        from people
+        union all
+        select cell_id, gender, band, direct, people, attendances from pair_cells
+    )
     group by all
 ),
 
