@@ -8,6 +8,8 @@ loads are timed inside their process (start-up excluded); the interpreter's star
 
 - floor: DuckDB alone reads the same CSVs into tables (no validation, no derived columns);
 - load: `store.load_dir` into a new store; replace: `--replace` over that store;
+- store only: the same load without the donor extract (`publish=False`), to show what the
+  extract (every donor cell, disclosure-controlled) adds;
 - merge: a 5,000-row upload of new events (demo data with its event IDs renamed) into it,
   spread over every program, country, type and year (every donor cell changes);
 - merge, one program: the same upload as one NGO sends it, one program's events of one year
@@ -54,7 +56,12 @@ import json, resource, sys, time
 from pathlib import Path
 from reach import store
 t = time.perf_counter()
-r = store.load_dir(Path(sys.argv[2]), Path(sys.argv[1]), replace=sys.argv[3] == "replace")
+if sys.argv[3] == "store-only":  # the store without the donor extract (publish=False)
+    from reach.validate import sources_in
+    with store.connect(sys.argv[2]) as con:
+        r = store.load(con, *sources_in(Path(sys.argv[1])), publish=False)
+else:
+    r = store.load_dir(Path(sys.argv[2]), Path(sys.argv[1]), replace=sys.argv[3] == "replace")
 assert r.applied, r.to_text()
 print(json.dumps({"seconds": time.perf_counter() - t,
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
@@ -145,9 +152,12 @@ def main() -> None:
 
     startup = median([_whole_process("--help") for _ in range(args.repeat)])
     floors, loads, replaces, merges, singles, summaries, in_process = [], [], [], [], [], [], []
+    bare = []
     for _ in range(args.repeat):
         _fresh(floor_db)
         floors.append(_child(FLOOR, str(data), str(floor_db)))
+        _fresh(db)
+        bare.append(_child(LOAD, str(data), str(db), "store-only"))
         _fresh(db)
         loads.append(_child(LOAD, str(data), str(db), "merge"))
         replaces.append(_child(LOAD, str(data), str(db), "replace"))
@@ -165,6 +175,7 @@ def main() -> None:
     floor = median([x["seconds"] for x in floors])
     load = median([x["seconds"] for x in loads])
     replace = median([x["seconds"] for x in replaces])
+    store_only = median([x["seconds"] for x in bare])
     merge = median([x["seconds"] for x in merges])
     single_merge = median([x["seconds"] for x in singles])
     summary = median(summaries)
@@ -176,6 +187,8 @@ def main() -> None:
          max(x["peak_mb"] for x in floors)),
         ("load into a new store", load, f"{load / floor:.2f}× floor", "≤ 2× floor",
          max(x["peak_mb"] for x in loads)),
+        ("… of which the store alone (the load without the donor extract)", store_only,
+         f"{store_only / floor:.2f}× floor", "", max(x["peak_mb"] for x in bare)),
         ("`--replace` over that store", replace, f"{replace / floor:.2f}× floor",
          "≤ a fresh load + the undo copy", max(x["peak_mb"] for x in replaces)),
         (f"merge of {added['participants']:,} rows ({added['events']} new events)", merge,

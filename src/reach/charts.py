@@ -263,12 +263,18 @@ def _map(
     seen = view_bounds(centre, zoom, (1000, MAP_FIT[1] * 2))
     bounds = country_bounds()
     context = [c for c, box in bounds.items() if c not in codes and _overlaps(box, seen)]
-    features = [f for f in world_geojson()["features"] if f["id"] in set(codes) | set(context)]
-    geojson = {"type": "FeatureCollection", "features": features}
+
+    # Each layer carries only its own shapes: a figure is copied, checked and sent on every
+    # draw, and one shared collection was all of them twice.
+    def shapes(wanted: list[str]) -> dict:
+        keep = set(wanted)
+        features = [f for f in world_geojson()["features"] if f["id"] in keep]
+        return {"type": "FeatureCollection", "features": features}
+
     fig = go.Figure()
     fig.add_trace(
         go.Choroplethmap(
-            geojson=geojson, locations=context, z=[0] * len(context),
+            geojson=shapes(context), locations=context, z=[0] * len(context),
             colorscale=[[0, MAP_CONTEXT], [1, MAP_CONTEXT]], showscale=False,
             marker={"line": {"color": "#ffffff", "width": 0.8}}, hoverinfo="skip",
             name=_("Neighbouring countries"), text=[labels.country(c) for c in context],
@@ -277,7 +283,7 @@ def _map(
     top = float(values.max()) if len(values) and values.notna().any() else 1.0
     fig.add_trace(
         go.Choroplethmap(
-            geojson=geojson, locations=codes, z=values.fillna(0), coloraxis="coloraxis",
+            geojson=shapes(codes), locations=codes, z=values.fillna(0), coloraxis="coloraxis",
             marker={"line": {"color": "#ffffff", "width": 1}, "opacity": 0.95},
             hovertext=data["country"], customdata=data[custom].to_numpy(),
             hovertemplate=hover, name=_("People reached"),

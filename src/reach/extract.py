@@ -102,7 +102,10 @@ def rebuild(con: duckdb.DuckDBPyConnection, lists: list[str] | None = None) -> i
         ).df()
         con.execute("drop table _exact_cells")
     finally:
-        con.execute(f"set memory_limit = '{_size(str(before))}'")
+        try:
+            con.execute(f"set memory_limit = '{_size(str(before))}'")
+        except duckdb.TransactionException:
+            pass  # an aborted transaction runs nothing; the error under way is the one to see
     con.execute("drop table if exists temp._events_before")
     published = disclosure.frame(exact, PEOPLE)
     published_ages = disclosure.frame(exact_ages, AGE_PEOPLE)

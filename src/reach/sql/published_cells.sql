@@ -183,23 +183,19 @@ pair_people as (
     select
         a.participant_id,
         -- What both events share; null where they differ (only "all" holds both there).
-        if(count(distinct e.yr) = 1 and count(e.yr) = 2, min(e.yr), null) as yr,
-        if(count(distinct e.qtr) = 1 and count(e.qtr) = 2, min(e.qtr), null) as qtr,
-        if(count(distinct e.program) = 1, min(e.program), null) as program,
-        if(count(distinct e.country_code) = 1 and count(e.country_code) = 2,
+        -- (min = max over two non-null values: no distinct aggregate, which cannot spill.)
+        if(min(e.yr) = max(e.yr) and count(e.yr) = 2, min(e.yr), null) as yr,
+        if(min(e.qtr) = max(e.qtr) and count(e.qtr) = 2, min(e.qtr), null) as qtr,
+        if(min(e.program) = max(e.program), min(e.program), null) as program,
+        if(min(e.country_code) = max(e.country_code) and count(e.country_code) = 2,
            min(e.country_code), null) as country_code,
-        if(count(distinct e.event_type) = 1 and count(e.event_type) = 2,
+        if(min(e.event_type) = max(e.event_type) and count(e.event_type) = 2,
            min(e.event_type), null) as event_type,
-        if(count(distinct a.cascade_level) = 1 and count(a.cascade_level) = 2,
+        if(min(a.cascade_level) = max(a.cascade_level) and count(a.cascade_level) = 2,
            min(a.cascade_level), null) as cascade_level,
         -- Both programs: a multi-program scope holds both rows only when it has both.
         min(e.program) as program_a,
         max(e.program) as program_b,
-        list(struct_pack(
-            gender := a.gender,
-            band := age_band(a.start_year - a.birth_year, $age_band_of, $age_unknown),
-            direct := a.cascade_level = 0
-        )) as alone,
         coalesce(
             arg_max(a.gender, a.event_order) filter (where a.gender <> 'undisclosed'),
             'undisclosed'
@@ -221,17 +217,21 @@ pair_corrections as (
         sum(people) as people,
         sum(attendances) as attendances
     from (
+        -- The person once, in the cells holding both rows ...
         select
             yr, qtr, program, country_code, event_type, cascade_level, program_a, program_b,
             gender, band, direct, 1 as people, 2 as attendances
         from pair_people
         union all
+        -- ... instead of each row alone, as single_groups counted it there.
         select
             p.yr, p.qtr, p.program, p.country_code, p.event_type, p.cascade_level,
-            p.program_a, p.program_b, r.row.gender, r.row.band, r.row.direct,
+            p.program_a, p.program_b, a.gender,
+            age_band(a.start_year - a.birth_year, $age_band_of, $age_unknown) as band,
+            a.cascade_level = 0 as direct,
             -1 as people, -1 as attendances
         from pair_people as p
-        cross join unnest(p.alone) as r (row)
+        inner join attendance_rows as a on a.participant_id = p.participant_id
     )
     group by all
 ),

@@ -50,12 +50,25 @@ def _published(path: str, stamp: Version) -> duckdb.DuckDBPyConnection:
     return readers.published(path)
 
 
+# The versions already opened in this process: every metric call asks for its connection, and
+# a spinner for each (a timer thread and two messages) was a tenth of a busy server's time.
+_OPENED: set[tuple[bool, str, Version]] = set()
+
+
 def _open(published: bool, path: str, version: Version) -> duckdb.DuckDBPyConnection:
-    """The snapshot (or the published extract) of a store version, with a spinner while it
-    opens (Streamlit shows it only when opening takes more than half a second)."""
+    """The snapshot (or the published extract) of a store version, with a spinner the first
+    time it opens (Streamlit shows it only when opening takes more than half a second)."""
+    opener = _published if published else _snapshot
+    key = (published, path, version)
+    if key in _OPENED:
+        return opener(path, version)
     text = _("Opening the published numbers…") if published else _("Opening the store…")
     with st.spinner(text):
-        return (_published if published else _snapshot)(path, version)
+        con = opener(path, version)
+    if len(_OPENED) > 64:
+        _OPENED.clear()
+    _OPENED.add(key)
+    return con
 
 
 def store_path() -> str:
