@@ -86,7 +86,7 @@ def rebuild(con: duckdb.DuckDBPyConnection, lists: list[str] | None = None) -> i
     # Left to itself DuckDB fills its hash tables up to most of the machine's memory (2 GB at
     # 1M rows); bounded, it spills what it must and, measured, runs as fast.
     before = sqlfiles.scalar(con, "select current_setting('memory_limit')")
-    con.execute(f"set memory_limit = '{_size(memory_limit())}'")
+    con.execute(f"set memory_limit = '{memory_size(memory_limit())}'")
     metrics.install_macros(con)  # the age macros
     try:
         _touched(con, lists if incremental else None)
@@ -103,7 +103,7 @@ def rebuild(con: duckdb.DuckDBPyConnection, lists: list[str] | None = None) -> i
         con.execute("drop table _exact_cells")
     finally:
         try:
-            con.execute(f"set memory_limit = '{_size(str(before))}'")
+            con.execute(f"set memory_limit = '{memory_size(str(before))}'")
         except duckdb.TransactionException:
             pass  # an aborted transaction runs nothing; the error under way is the one to see
     con.execute("drop table if exists temp._events_before")
@@ -207,7 +207,7 @@ class DonorFilters:
         return "; ".join(p.replace("_", "-") for p in parts) or _("all events")
 
 
-def _size(text: str) -> str:
+def memory_size(text: str) -> str:
     """A memory size such as '600MB' or '1.5 GiB' (a setting, checked before it meets SQL)."""
     if not re.fullmatch(r"\s*\d+(\.\d+)?\s*[KMGT]i?B\s*", text, flags=re.IGNORECASE):
         raise ValueError(f"not a memory size: {text!r} (e.g. 600MB or 2GB)")

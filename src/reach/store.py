@@ -342,6 +342,32 @@ def _save_undo(con: duckdb.DuckDBPyConnection, replace: bool, targets_given: boo
     sqlfiles.run_script(con, "save_undo")
 
 
+def load_memory_limit() -> str:
+    """DuckDB's memory limit while a load runs ($REACH_LOAD_MEMORY, '1GB'): left to itself it
+    would take most of the machine's memory, 5 GB for ten million rows; bounded, it spills."""
+    return os.environ.get("REACH_LOAD_MEMORY", "1GB")
+
+
+@contextmanager
+def _bounded(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    on_disk = sqlfiles.scalar(
+        con, "select path from duckdb_databases() where database_name = current_database()"
+    )
+    if not on_disk:
+        # An in-memory store (a preview's copy, a test) holds its tables in that memory.
+        yield
+        return
+    before = sqlfiles.scalar(con, "select current_setting('memory_limit')")
+    con.execute(f"set memory_limit = '{extract.memory_size(load_memory_limit())}'")
+    try:
+        yield
+    finally:
+        try:
+            con.execute(f"set memory_limit = '{extract.memory_size(str(before))}'")
+        except duckdb.TransactionException:
+            pass  # an aborted transaction runs nothing; the error under way is the one to see
+
+
 def load(
     con: duckdb.DuckDBPyConnection,
     events: Source | None,
@@ -359,7 +385,7 @@ def load(
     donor extract too (a store always does; a preview or an exact in-memory summary need not).
     """
     mode = "replace" if replace else "merge"
-    with WRITE_LOCK:
+    with WRITE_LOCK, _bounded(con):
         report = stage(
             con, events, participants, countries_src, targets_src, merge=not replace,
             require_events=require_events,
