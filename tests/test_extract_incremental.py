@@ -170,3 +170,23 @@ def test_a_merge_into_one_program_keeps_the_other_programs_cells_as_they_were(ex
     ).fetchall()
     assert everyone == [(12 + 12 + 5,)]
     con.close()
+
+
+@pytest.mark.parametrize(
+    ("rows", "setting", "limit"),
+    [
+        (0, None, "600MB"),
+        (1_000_000, None, "600MB"),  # a million rows: under 1 GB for the whole load
+        (6_000_000, None, "600MB"),
+        (10_000_000, None, "1000MB"),  # 100 bytes a row
+        (10_000_000, "2GB", "2GB"),  # the setting wins
+    ],
+)
+def test_the_extracts_memory_limit_grows_with_the_store_past_six_million_rows(
+    monkeypatch, rows, setting, limit
+):
+    if setting:
+        monkeypatch.setenv("REACH_EXTRACT_MEMORY", setting)
+    else:
+        monkeypatch.delenv("REACH_EXTRACT_MEMORY", raising=False)
+    assert extract.memory_limit(rows) == limit
