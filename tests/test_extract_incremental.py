@@ -177,12 +177,12 @@ def test_a_merge_into_one_program_keeps_the_other_programs_cells_as_they_were(ex
     [
         (0, None, "600MB"),
         (1_000_000, None, "600MB"),  # a million rows: under 1 GB for the whole load
-        (6_000_000, None, "600MB"),
-        (10_000_000, None, "1000MB"),  # 100 bytes a row
+        (3_000_000, None, "600MB"),
+        (10_000_000, None, "2000MB"),  # 200 bytes a row
         (10_000_000, "2GB", "2GB"),  # the setting wins
     ],
 )
-def test_the_extracts_memory_limit_grows_with_the_store_past_six_million_rows(
+def test_the_extracts_memory_limit_grows_with_the_store_past_three_million_rows(
     monkeypatch, rows, setting, limit
 ):
     if setting:

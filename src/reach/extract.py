@@ -58,10 +58,11 @@ def set_scopes(con: duckdb.DuckDBPyConnection, scopes: Iterable[Iterable[str]]) 
 
 def memory_limit(rows: int = 0) -> str:
     """DuckDB's memory limit while the extract of a store of `rows` attendance rows is rebuilt:
-    $REACH_EXTRACT_MEMORY, else 600MB or 100 bytes a row, whichever is more (measured: 600MB
+    $REACH_EXTRACT_MEMORY, else 600MB or 200 bytes a row, whichever is more. Measured: 600MB
     holds a million-row load under 1 GB; inside the transaction of a ten-million-row load,
-    whose new rows it also holds, it ran out, and 1GB kept the load at 1.4 GB)."""
-    return os.environ.get("REACH_EXTRACT_MEMORY") or f"{max(600, rows // 10_000)}MB"
+    which holds its new rows (and with --replace the old ones and their undo copy), 600MB and
+    then 1GB ran out."""
+    return os.environ.get("REACH_EXTRACT_MEMORY") or f"{max(600, rows // 5_000)}MB"
 
 
 def keep_events(con: duckdb.DuckDBPyConnection) -> None:
