@@ -93,6 +93,12 @@ def _parser() -> argparse.ArgumentParser:
         help=_("donor: the disclosure-controlled numbers a donor sees"),
     )
     p.add_argument("--json", action="store_true", help=_("print one JSON object"))
+    p.add_argument(
+        "--engine",
+        choices=("duckdb", "spark"),
+        default="duckdb",
+        help=_("spark: compute on Apache Spark from --data DIR, written by export-parquet"),
+    )
 
     cli_accounts.add_parser(sub, db_help)
 
@@ -277,6 +283,32 @@ def _table(s: Summary, source: str, filters: Filters) -> str:
 
 def _cmd_summary(args: argparse.Namespace) -> int:
     filters = _filters(args)
+    if args.engine == "spark":
+        if args.audience == "donor" or not args.data:
+            raise UsageError(_("--engine spark takes --data DIR and the organisation audience"))
+        tables = [f"{t}/" for t in ("events", "participants") if not (args.data / t).is_dir()]
+        if tables:  # not an export-parquet folder: said before Spark starts
+            _error(
+                _("{files} not found in {folder}.").format(
+                    files=", ".join(tables), folder=args.data
+                )
+            )
+            return EXIT_ERRORS
+        from .spark import engine
+
+        try:
+            with engine.connect(args.data) as spark:
+                summary = metrics.summary(spark, filters)
+        except engine.SparkUnavailable as exc:
+            # Translators: {missing} is "java" or "pyspark", kept as written.
+            message = _(
+                "The Spark engine needs {missing}: install Java (Debian: "
+                "openjdk-17-jre-headless) and pyspark (pip install -r requirements.txt)."
+            )
+            _error(message.format(missing=exc))
+            return EXIT_ERRORS
+        source = _("files in {folder}").format(folder=args.data)
+        return _print_summary(summary, source, filters, args.json)
     if args.audience == "donor":
         return _donor_summary(args, _donor_filters(args, filters))
     if args.data:

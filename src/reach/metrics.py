@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Protocol
 
 import duckdb
 import numpy as np
@@ -98,25 +98,45 @@ def _ratio(num: int, den: int) -> float | None:
     return None if den == 0 else num / den
 
 
+class Engine(Protocol):
+    """Another engine running the same metric SQL (reach.spark.SparkEngine: transpiled),
+    its result typed and held by DuckDB."""
+
+    def run(self, name: str, params: dict[str, Any]) -> duckdb.DuckDBPyRelation:
+        """sql/<name>.sql with these parameters."""
+        ...
+
+
+# What a metric function computes on: a DuckDB store, or another engine.
+Connection = duckdb.DuckDBPyConnection | Engine
+Result = duckdb.DuckDBPyConnection | duckdb.DuckDBPyRelation
+
+
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:
     """Create the shared table macros on this connection."""
     sqlfiles.run_script(con, "macros")
     sqlfiles.run_script(con, "age_macros")
 
 
-def query(
-    con: duckdb.DuckDBPyConnection, name: str, filters: Filters, **extra: Any
-) -> duckdb.DuckDBPyConnection:
+def _run(con: Connection, name: str, params: dict[str, Any]) -> Result:
+    """sql/<name>.sql on DuckDB (with the macros) or on another engine."""
+    if isinstance(con, duckdb.DuckDBPyConnection):
+        install_macros(con)
+        return sqlfiles.run(con, name, params)
+    return con.run(name, params)
+
+
+def query(con: Connection, name: str, filters: Filters, **extra: Any) -> Result:
     """Run a metric query for a scope."""
-    install_macros(con)
-    return sqlfiles.run(con, name, {**filters.params(), **extra})
+    return _run(con, name, {**filters.params(), **extra})
 
 
-def summary(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> Summary:
+def summary(con: Connection, filters: Filters | None = None) -> Summary:
     """People reached, cascade, gender and age numbers for the events in scope."""
-    install_macros(con)
     params = {**(filters or Filters()).params(), **ages.params()}
-    row = sqlfiles.first_row(con, sqlfiles.sql_text("summary"), params)
+    result = _run(con, "summary", params)
+    names = [d[0] for d in result.description]
+    row = dict(zip(names, result.fetchall()[0], strict=True))  # one row, always
     gender = {g: int(row[g]) for g in ("female", "male", "other", "undisclosed")}
     age_gender: dict[str, dict[str, int]] = {}
     for cell in row["age"]:  # every band and gender, in order
@@ -143,14 +163,14 @@ GRAINS = ("month", "quarter", "year")
 
 
 def reach_over_time(
-    con: duckdb.DuckDBPyConnection, filters: Filters | None = None, grain: str = "month"
+    con: Connection, filters: Filters | None = None, grain: str = "month"
 ) -> pd.DataFrame:
     """Per period: new people, running total, unique people, attendances, returning people."""
     _check(grain, GRAINS, "grain")
     return query(con, "reach_over_time", filters or Filters(), grain=grain).df()
 
 
-def by_country(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> pd.DataFrame:
+def by_country(con: Connection, filters: Filters | None = None) -> pd.DataFrame:
     """People reached, attendances, events and reach per 100,000 per event country."""
     return query(con, "by_country", filters or Filters()).df()
 
@@ -163,27 +183,23 @@ def _check(value: str, allowed: tuple[str, ...], what: str) -> None:
         raise ValueError(f"{what} must be one of {', '.join(allowed)}")
 
 
-def by_group(
-    con: duckdb.DuckDBPyConnection, filters: Filters | None = None, dim: str = "program"
-) -> pd.DataFrame:
+def by_group(con: Connection, filters: Filters | None = None, dim: str = "program") -> pd.DataFrame:
     """People reached (direct, cascade), attendances and events per program or event type."""
     _check(dim, DIMENSIONS[:2], "dim")
     return query(con, "by_group", filters or Filters(), dim=dim).df()
 
 
-def events_table(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> pd.DataFrame:
+def events_table(con: Connection, filters: Filters | None = None) -> pd.DataFrame:
     """Every in-scope event with its counts, saying whether they come from a list or a headcount."""
     return query(con, "events_table", filters or Filters()).df()
 
 
-def cascade_levels(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> pd.DataFrame:
+def cascade_levels(con: Connection, filters: Filters | None = None) -> pd.DataFrame:
     """Per program and cascade level: events, people, and how many of them are headcounts."""
     return query(con, "cascade_levels", filters or Filters()).df()
 
 
-def cascade_by_program(
-    con: duckdb.DuckDBPyConnection, filters: Filters | None = None
-) -> pd.DataFrame:
+def cascade_by_program(con: Connection, filters: Filters | None = None) -> pd.DataFrame:
     """Per program: reach, multiplier, activation rate, depth, median days to step-downs."""
     df = query(con, "cascade_by_program", filters or Filters()).df()
     direct = df["direct_reach"].astype("float64")
@@ -193,7 +209,7 @@ def cascade_by_program(
     return df
 
 
-def step_downs(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> pd.DataFrame:
+def step_downs(con: Connection, filters: Filters | None = None) -> pd.DataFrame:
     """Step-down events in scope with their parent event and days after it."""
     return query(con, "step_downs", filters or Filters()).df()
 
@@ -202,7 +218,7 @@ GENDERS = ("female", "male", "other", "undisclosed")
 
 
 def gender_groups(
-    con: duckdb.DuckDBPyConnection, filters: Filters | None = None, grain: str = "year"
+    con: Connection, filters: Filters | None = None, grain: str = "year"
 ) -> pd.DataFrame:
     """People by gender for every grouping at once: dim reached, trainers, period, program,
     country (one pass over the scope; slice it with gender_slice)."""
@@ -231,9 +247,7 @@ def gender_slice(groups: pd.DataFrame, dim: str) -> pd.DataFrame:
     return rows
 
 
-def gender_breakdown(
-    con: duckdb.DuckDBPyConnection, filters: Filters | None = None
-) -> pd.DataFrame:
+def gender_breakdown(con: Connection, filters: Filters | None = None) -> pd.DataFrame:
     """People by gender among people reached and among trainers, with shares."""
     return breakdown_of(gender_groups(con, filters))
 
@@ -259,14 +273,14 @@ def parity(breakdown: pd.DataFrame) -> dict[str, float | None]:
 
 
 def gender_over_time(
-    con: duckdb.DuckDBPyConnection, filters: Filters | None = None, grain: str = "year"
+    con: Connection, filters: Filters | None = None, grain: str = "year"
 ) -> pd.DataFrame:
     """People reached per period and gender."""
     return gender_slice(gender_groups(con, filters, grain), "period")
 
 
 def gender_by(
-    con: duckdb.DuckDBPyConnection, filters: Filters | None = None, dim: str = "program"
+    con: Connection, filters: Filters | None = None, dim: str = "program"
 ) -> pd.DataFrame:
     """People reached by gender per program or per event country."""
     _check(dim, ("program", "country_code"), "dim")
@@ -277,7 +291,7 @@ AGE_DIMS = ("reached", "period", "program")
 
 
 def age_groups(
-    con: duckdb.DuckDBPyConnection, filters: Filters | None = None, grain: str = "year"
+    con: Connection, filters: Filters | None = None, grain: str = "year"
 ) -> pd.DataFrame:
     """People by age band for every grouping at once: band and gender among people reached,
     per period, per program (one pass over the scope; slice it with age_slice)."""
@@ -319,13 +333,13 @@ def age_slice(groups: pd.DataFrame, dim: str) -> pd.DataFrame:
     return out
 
 
-def age_pyramid(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> pd.DataFrame:
+def age_pyramid(con: Connection, filters: Filters | None = None) -> pd.DataFrame:
     """People reached by age band and gender (every band and gender, empty ones as 0)."""
     return age_slice(age_groups(con, filters), "reached")
 
 
 def age_by(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     filters: Filters | None = None,
     dim: str = "program",
     grain: str = "year",
@@ -336,7 +350,7 @@ def age_by(
 
 
 def event_gender(
-    con: duckdb.DuckDBPyConnection, filters: Filters | None = None, threshold: float = 0.4
+    con: Connection, filters: Filters | None = None, threshold: float = 0.4
 ) -> pd.DataFrame:
     """Per event: people by gender, women's share, and whether it is below `threshold`."""
     df = query(con, "event_gender", filters or Filters()).df()

@@ -79,7 +79,7 @@ final as (
     from (select * from listed union all select * from reported)
     where n is not null
     group by dim, grp, band, gender
-    order by dim, "group", list_position($age_bands, band), gender
+    order by dim, "group", array_position($age_bands, band), gender
 )
 
 select * from final

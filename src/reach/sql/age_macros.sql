@@ -5,7 +5,9 @@ create or replace temp macro age_band(age, band_of, unknown) as
 case
     -- No birth year, or one after the event (an impossible, negative age).
     when age is null or age < 0 then unknown
-    else band_of[least(age, len(band_of) - 1) + 1]
+    -- The index is cast to an integer so SQLGlot knows it is one and moves it to Spark's
+    -- 0-based lists; array_length, not len, becomes Spark's size (reach.spark.portable).
+    else band_of[least(age, array_length(band_of) - 1)::integer + 1]
 end;
 
 -- An aggregate over one person's attendance rows in a scope: the start year of their first

@@ -51,7 +51,9 @@ final as (
         n.population,
         case
             when n.population > 0
-                then (coalesce(l.people, 0) + coalesce(e.headcount, 0)) * 100000.0 / n.population
+                -- In doubles, as DuckDB divides a decimal: Spark would keep a rounded decimal.
+                then (coalesce(l.people, 0) + coalesce(e.headcount, 0))::double * 100000
+                    / n.population
         end as per_100k
     from per_country as e
     left join listed as l on l.country_code = e.country_code

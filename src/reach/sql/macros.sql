@@ -1,12 +1,13 @@
 -- Table macros shared by the metric queries; created as temp macros on each connection.
 -- They hold the contract's definitions once: scope, attendance, headcounts, a person's gender.
+-- array_length, not len: it transpiles to Spark's size (reach.spark.portable).
 create or replace temp macro scoped_events(programs, countries, event_types, date_from, date_to)
 as table
 select *
 from main.events
-where (len(programs) = 0 or list_contains(programs, program))
-    and (len(countries) = 0 or list_contains(countries, country_code))
-    and (len(event_types) = 0 or list_contains(event_types, event_type))
+where (array_length(programs) = 0 or list_contains(programs, program))
+    and (array_length(countries) = 0 or list_contains(countries, country_code))
+    and (array_length(event_types) = 0 or list_contains(event_types, event_type))
     and (date_from is null or start_date >= date_from)
     and (date_to is null or start_date <= date_to);
 
@@ -48,13 +49,17 @@ select
 from scoped_attendance(programs, countries, event_types, date_from, date_to)
 group by participant_id;
 
--- Each trainer or facilitator in scope, with their latest disclosed gender.
+-- Each trainer or facilitator in scope, with their latest disclosed gender. A person can be
+-- both at one event (two rows, one event_order): the tie goes to the greater gender, so
+-- every engine picks the same row.
 create or replace temp macro trainer_gender(programs, countries, event_types, date_from, date_to)
 as table
 select
     p.participant_id,
     coalesce(
-        arg_max(p.gender, s.event_order) filter (where p.gender <> 'undisclosed'), 'undisclosed'
+        arg_max(p.gender, struct_pack(event_order := s.event_order, gender := p.gender))
+            filter (where p.gender <> 'undisclosed'),
+        'undisclosed'
     ) as gender
 from main.participants as p
 inner join scoped_events(programs, countries, event_types, date_from, date_to) as s

@@ -48,11 +48,28 @@ seen as (
 
 -- Every period from the first to the last in scope, those without events too: a chart
 -- must show an empty quarter as zero, not draw a line straight across it.
-periods as (
-    select unnest(generate_series(min(period), max(period), ('1 ' || $grain)::interval))
-        as period
+-- The step is an interval literal per grain: Spark turns no text into an interval, and
+-- takes no set-returning function in an aggregate (hence the bounds first).
+bounds as (
+    select min(period) as first_period, max(period) as last_period
     from seen
     having count(*) > 0
+),
+
+periods as (
+    select
+        unnest(
+            generate_series(
+                first_period,
+                last_period,
+                case $grain
+                    when 'month' then interval 1 month
+                    when 'quarter' then interval 3 month
+                    else interval 1 year
+                end
+            )
+        ) as period
+    from bounds
 ),
 
 final as (

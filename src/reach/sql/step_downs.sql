@@ -35,7 +35,7 @@ final as (
     -- A parent in a program outside the selected ones (an account's scope) stays unnamed.
     left join main.events as parent
         on parent.event_id = s.parent_event_id
-        and (len($programs) = 0 or list_contains($programs, parent.program))
+        and (array_length($programs) = 0 or list_contains($programs, parent.program))
     left join counted as c on c.event_id = s.event_id
     where s.cascade_level >= 1
     order by s.start_date desc, s.event_id

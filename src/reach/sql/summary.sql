@@ -91,9 +91,12 @@ activated as (
 
 -- People per age band and gender: every band in reach.ages' order (empty ones too) with every
 -- gender. A headcount has no birth years: its people are unknown, split as its gender is.
+-- The list is sorted on its leading positions (Spark's collect_list takes no order by).
 age_counts as (
-    select list(
+    select list_sort(list(
         struct_pack(
+            band_pos := b.pos,
+            gender_pos := g.pos,
             band := b.band,
             gender := g.gender,
             people := (
@@ -106,9 +109,11 @@ age_counts as (
                 )
             )::bigint
         )
-        order by b.pos, g.pos
-    ) as age
-    from (select unnest($age_bands) as band, generate_subscripts($age_bands, 1) as pos) as b
+    )) as age
+    from (
+        select band, array_position($age_bands, band) as pos
+        from (select unnest($age_bands) as band)
+    ) as b
     cross join (
         values ('female', 1), ('male', 2), ('other', 3), ('undisclosed', 4)
     ) as g (gender, pos)
