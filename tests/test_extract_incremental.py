@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from reach import extract, sqlfiles, store
+from reach import extract, metrics, sqlfiles, store
 from reach.validate import Source
 
 from .test_disclosure import COUNTRIES, PROGRAMS, _store, datasets
@@ -190,3 +190,28 @@ def test_the_extracts_memory_limit_grows_with_the_store_past_three_million_rows(
     else:
         monkeypatch.delenv("REACH_EXTRACT_MEMORY", raising=False)
     assert extract.memory_limit(rows) == limit
+
+
+def test_a_trainer_listed_twice_at_one_event_has_the_same_gender_in_the_extract_and_summary(
+    exact_cells,
+):
+    # tr is trainer (f) and facilitator (m) at one event: one event_order, two genders. The
+    # metrics' trainer_gender gives the tie to the greater gender, m; so must the extract.
+    events = "event_id,title,program,event_type,start_date,country_code\n"
+    events += "A1,School,P1,training,2023-03-01,KAZ\n"
+    people = "participant_id,event_id,gender,role\ntr,A1,f,trainer\ntr,A1,m,facilitator\n"
+    con = duckdb.connect()
+    assert store.load(
+        con, Source("events.csv", events.encode()), Source("participants.csv", people.encode())
+    ).applied
+    trainers = metrics.gender_slice(metrics.gender_groups(con), "trainers")
+    cell = con.execute(
+        "select trainers, trainers_female, trainers_male from published.cells "
+        "where scope_key = '*' and period = '*' and program = '*' and country = '*' "
+        "and event_type = '*' and level = -1"
+    ).fetchall()
+    assert cell == [(1, 0, 1)]
+    assert dict(zip(trainers["gender"], trainers["people"], strict=True)) == {
+        "female": 0, "male": 1, "other": 0, "undisclosed": 0,
+    }  # fmt: skip
+    con.close()

@@ -309,8 +309,11 @@ trainer_rows as (
     select
         c.cell_id,
         p.participant_id,
+        -- A tie (trainer and facilitator at one event) goes to the greater gender, as in
+        -- macros.sql's trainer_gender.
         coalesce(
-            arg_max(p.gender, e.event_order) filter (where p.gender <> 'undisclosed'),
+            arg_max(p.gender, struct_pack(event_order := e.event_order, gender := p.gender))
+                filter (where p.gender <> 'undisclosed'),
             'undisclosed'
         ) as gender
     from main.participants as p
