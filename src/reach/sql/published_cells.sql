@@ -310,10 +310,14 @@ trainer_rows as (
         c.cell_id,
         p.participant_id,
         -- A tie (trainer and facilitator at one event) goes to the greater gender, as in
-        -- macros.sql's trainer_gender.
+        -- macros.sql's trainer_gender; here the key is one integer, not a struct, because
+        -- the extract holds millions of these groups (female < male < other, as text sorts).
         coalesce(
-            arg_max(p.gender, struct_pack(event_order := e.event_order, gender := p.gender))
-                filter (where p.gender <> 'undisclosed'),
+            arg_max(
+                p.gender,
+                e.event_order::bigint * 4
+                    + case p.gender when 'female' then 1 when 'male' then 2 else 3 end
+            ) filter (where p.gender <> 'undisclosed'),
             'undisclosed'
         ) as gender
     from main.participants as p
