@@ -56,6 +56,10 @@ def set_scopes(con: duckdb.DuckDBPyConnection, scopes: Iterable[Iterable[str]]) 
         con.executemany("insert into donor_scopes values (?, ?)", sorted(set(rows)))
 
 
+# Past this many attendance rows the extract's memory grows with the store, on one thread.
+LARGE = 3_000_000
+
+
 def memory_limit(rows: int = 0) -> str:
     """DuckDB's memory limit while the extract of a store of `rows` attendance rows is rebuilt:
     $REACH_EXTRACT_MEMORY, else 600MB or 200 bytes a row, whichever is more. Measured: 600MB
@@ -92,6 +96,11 @@ def rebuild(con: duckdb.DuckDBPyConnection, lists: list[str] | None = None) -> i
     before = sqlfiles.scalar(con, "select current_setting('memory_limit')")
     rows = int(sqlfiles.scalar(con, "select count(*) from main.participants"))
     con.execute(f"set memory_limit = '{memory_size(memory_limit(rows))}'")
+    threads_before = int(sqlfiles.scalar(con, "select current_setting('threads')"))
+    if rows > LARGE:
+        # Each thread keeps hash tables of its own: past a few million rows one thread stays
+        # inside the limit where two ran out (a ten-million-row merge, measured).
+        con.execute("set threads = 1")
     metrics.install_macros(con)  # the age macros
     try:
         _touched(con, lists if incremental else None)
@@ -109,6 +118,7 @@ def rebuild(con: duckdb.DuckDBPyConnection, lists: list[str] | None = None) -> i
     finally:
         try:
             con.execute(f"set memory_limit = '{memory_size(str(before))}'")
+            con.execute(f"set threads = {threads_before:d}")
         except duckdb.TransactionException:
             pass  # an aborted transaction runs nothing; the error under way is the one to see
     con.execute("drop table if exists temp._events_before")
