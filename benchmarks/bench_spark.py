@@ -54,6 +54,16 @@ def tables(con):
     for name, kwargs in TABLES:
         getattr(metrics, name)(con, **kwargs)
     return time.perf_counter() - t
+def summaries(con, repeat):
+    t = time.perf_counter()
+    numbers = metrics.summary(con).as_dict()
+    first = time.perf_counter() - t
+    warm = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        metrics.summary(con)
+        warm.append(time.perf_counter() - t)
+    return numbers, first, warm
 """
 
 DUCKDB = (
@@ -65,14 +75,7 @@ from reach import metrics
     + TABLES
     + """
 with duckdb.connect(sys.argv[1], read_only=True) as con:
-    t = time.perf_counter()
-    numbers = metrics.summary(con).as_dict()
-    first = time.perf_counter() - t
-    warm = []
-    for _ in range(int(sys.argv[2])):
-        t = time.perf_counter()
-        metrics.summary(con)
-        warm.append(time.perf_counter() - t)
+    numbers, first, warm = summaries(con, int(sys.argv[2]))
     every = tables(con)
 print(json.dumps({"first": first, "warm": warm, "tables": every, "numbers": numbers,
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
@@ -93,14 +96,7 @@ started = time.perf_counter() - t
 t = time.perf_counter()
 con = engine.SparkEngine(sys.argv[1], spark)
 views = time.perf_counter() - t
-t = time.perf_counter()
-numbers = metrics.summary(con).as_dict()
-first = time.perf_counter() - t
-warm = []
-for _ in range(int(sys.argv[2])):
-    t = time.perf_counter()
-    metrics.summary(con)
-    warm.append(time.perf_counter() - t)
+numbers, first, warm = summaries(con, int(sys.argv[2]))
 every = tables(con)
 con.close()
 spark.stop()

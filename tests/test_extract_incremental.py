@@ -215,3 +215,26 @@ def test_a_trainer_listed_twice_at_one_event_has_the_same_gender_in_the_extract_
         "female": 0, "male": 1, "other": 0, "undisclosed": 0,
     }  # fmt: skip
     con.close()
+
+
+def test_a_blocks_settings_are_put_back_after_it_even_when_it_fails():
+    con = duckdb.connect()
+    # DuckDB shows a limit rounded ('3GB' reads back as '2.7 GiB'), and that is what is put
+    # back: a limit it shows exactly is restored exactly.
+    con.execute("set memory_limit = '2GiB'")
+    con.execute("set threads = 2")
+    before = con.execute("select current_setting('memory_limit'), current_setting('threads')")
+    before = before.fetchall()
+    with sqlfiles.settings(con, memory_limit="600MB", threads=1):
+        inside = con.execute(
+            "select current_setting('memory_limit'), current_setting('threads')"
+        ).fetchall()
+    assert inside[0][1] == 1 and inside[0][0] != before[0][0]
+    with pytest.raises(RuntimeError), sqlfiles.settings(con, memory_limit="600MB", threads=1):
+        raise RuntimeError("a failing block")
+    after = con.execute("select current_setting('memory_limit'), current_setting('threads')")
+    assert after.fetchall() == before
+    with pytest.raises(ValueError, match="not a memory size"):
+        with sqlfiles.settings(con, memory_limit="600; drop table x"):
+            pass
+    con.close()

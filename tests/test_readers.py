@@ -10,26 +10,9 @@ import pytest
 
 from reach import metrics, readers, store
 
-from .conftest import EVENTS_HEADER
-
-FIRST = EVENTS_HEADER + "\nE1,Leaders school,A,school,2024-01-10,,Almaty,KAZ,,,,\n"
-FIRST_PEOPLE = """
-participant_id,event_id,gender,role
-p1,E1,f,participant
-p2,E1,m,participant
-"""
-SECOND = EVENTS_HEADER + "\nE2,Seminar,B,seminar,2024-05-01,,Osh,KGZ,,,,\n"
-SECOND_PEOPLE = """
-participant_id,event_id,gender,role
-p3,E2,f,participant
-p4,E2,f,participant
-p1,E2,f,participant
-"""
-THIRD = EVENTS_HEADER + "\nE3,Camp,B,camp,2024-07-01,,Osh,KGZ,,,,\n"
-THIRD_PEOPLE = """
-participant_id,event_id,gender,role
-p5,E3,m,participant
-"""
+# Three uploads worked out by hand in test_load_history: E1 (p1, p2) and its step-down E2
+# (p3): 3 people; then E3 (p4, and p1 again): 4; then E4 (p5): 5.
+from .test_load_history import FIRST, FIRST_PEOPLE, SECOND, SECOND_PEOPLE, THIRD, THIRD_PEOPLE
 
 
 def _people(con) -> int:
@@ -47,11 +30,11 @@ def test_a_reader_keeps_its_version_while_a_load_adds_people_and_the_next_reader
     loaded, write_dir
 ):
     before = readers.connect(loaded)
-    assert _people(before) == 2  # p1, p2
+    assert _people(before) == 3  # p1, p2, p3
     assert store.load_dir(loaded, write_dir(SECOND, SECOND_PEOPLE)).applied
     after = readers.connect(loaded)
     assert _people(after) == 4  # p1..p4: p1 came back, counted once
-    assert _people(before) == 2  # the earlier version, unchanged
+    assert _people(before) == 3  # the earlier version, unchanged
     before.close()
     after.close()
 
@@ -97,7 +80,7 @@ def test_an_open_reader_does_not_hold_the_store_so_a_load_goes_ahead(loaded, wri
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=120)
     assert done.returncode == 0, done.stderr.decode()
-    assert _people(con) == 2
+    assert _people(con) == 3
     con.close()
     assert _people(readers.connect(loaded)) == 4
 
@@ -123,7 +106,7 @@ def test_while_a_load_holds_the_store_a_new_copy_waits_and_then_says_busy(loaded
     finally:
         holder.stdin.close()
         holder.wait(timeout=60)
-    assert _people(readers.connect(loaded)) == 2
+    assert _people(readers.connect(loaded)) == 3
 
 
 def test_the_donor_reader_holds_the_published_extract_alone(loaded):

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -84,25 +83,18 @@ def rebuild(con: duckdb.DuckDBPyConnection, lists: list[str] | None = None) -> i
     incremental = (
         lists is not None
         and is_current(con)
-        and sqlfiles.scalar(
-            con,
-            "select count(*) from duckdb_tables() where temporary and table_name = $t",
-            {"t": "_events_before"},
-        )
-        > 0
+        and sqlfiles.temp_kind(con, "_events_before") == "table"
     )
+    rows = int(sqlfiles.scalar(con, "select count(*) from main.participants"))
     # Left to itself DuckDB fills its hash tables up to most of the machine's memory (2 GB at
     # 1M rows); bounded, it spills what it must and, measured, runs as fast.
-    before = sqlfiles.scalar(con, "select current_setting('memory_limit')")
-    rows = int(sqlfiles.scalar(con, "select count(*) from main.participants"))
-    con.execute(f"set memory_limit = '{memory_size(memory_limit(rows))}'")
-    threads_before = int(sqlfiles.scalar(con, "select current_setting('threads')"))
+    bounds: dict[str, str | int] = {"memory_limit": memory_limit(rows)}
     if rows > LARGE:
         # Each thread keeps hash tables of its own: past a few million rows one thread stays
         # inside the limit where two ran out (a ten-million-row merge, measured).
-        con.execute("set threads = 1")
+        bounds["threads"] = 1
     metrics.install_macros(con)  # the age macros
-    try:
+    with sqlfiles.settings(con, **bounds):
         _touched(con, lists if incremental else None)
         # One pass gives the cells and, per cell, its age counts (a list): kept as a temp
         # table, then read as two frames.
@@ -115,12 +107,6 @@ def rebuild(con: duckdb.DuckDBPyConnection, lists: list[str] | None = None) -> i
             "where ages is not null order by cell_id"
         ).df()
         con.execute("drop table _exact_cells")
-    finally:
-        try:
-            con.execute(f"set memory_limit = '{memory_size(str(before))}'")
-            con.execute(f"set threads = {threads_before:d}")
-        except duckdb.TransactionException:
-            pass  # an aborted transaction runs nothing; the error under way is the one to see
     con.execute("drop table if exists temp._events_before")
     published = disclosure.frame(exact, PEOPLE)
     published_ages = disclosure.frame(exact_ages, AGE_PEOPLE)
@@ -220,13 +206,6 @@ class DonorFilters:
         # Translators: the scope of a donor's view when no program, country, event type or
         # year is chosen.
         return "; ".join(p.replace("_", "-") for p in parts) or _("all events")
-
-
-def memory_size(text: str) -> str:
-    """A memory size such as '600MB' or '1.5 GiB' (a setting, checked before it meets SQL)."""
-    if not re.fullmatch(r"\s*\d+(\.\d+)?\s*[KMGT]i?B\s*", text, flags=re.IGNORECASE):
-        raise ValueError(f"not a memory size: {text!r} (e.g. 600MB or 2GB)")
-    return text.strip()
 
 
 class OutOfScope(ValueError):

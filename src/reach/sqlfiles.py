@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -73,6 +76,47 @@ def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
             {"name": name},
         )
     )
+
+
+def temp_kind(con: duckdb.DuckDBPyConnection, name: str) -> str | None:
+    """'table' or 'view' when the temp schema has an object of that name, else None."""
+    return scalar(
+        con,
+        "select 'table' from duckdb_tables() where temporary and table_name = $name "
+        "union all select 'view' from duckdb_views() where temporary and view_name = $name",
+        {"name": name},
+    )
+
+
+def memory_size(text: str) -> str:
+    """A memory size such as '600MB' or '1.5 GiB' (a setting, checked before it meets SQL)."""
+    if not re.fullmatch(r"\s*\d+(\.\d+)?\s*[KMGT]i?B\s*", text, flags=re.IGNORECASE):
+        raise ValueError(f"not a memory size: {text!r} (e.g. 600MB or 2GB)")
+    return text.strip()
+
+
+# The settings `settings` changes, each with how its value is written into SET (checked first).
+_SETTINGS = {
+    "memory_limit": lambda v: f"'{memory_size(str(v))}'",
+    "threads": lambda v: str(int(v)),
+}
+
+
+@contextmanager
+def settings(con: duckdb.DuckDBPyConnection, **values: str | int) -> Iterator[None]:
+    """DuckDB settings (memory_limit, threads) for the length of a block, then as they were
+    (as DuckDB shows them: a memory limit to its shown precision, '2.7 GiB')."""
+    before = {n: scalar(con, "select current_setting($n)", {"n": n}) for n in values}
+    for name, value in values.items():
+        con.execute(f"set {name} = {_SETTINGS[name](value)}")
+    try:
+        yield
+    finally:
+        try:
+            for name, value in before.items():
+                con.execute(f"set {name} = {_SETTINGS[name](value)}")
+        except duckdb.TransactionException:
+            pass  # an aborted transaction runs nothing; the error under way is the one to see
 
 
 def quiet(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:

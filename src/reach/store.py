@@ -8,7 +8,7 @@ import os
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -221,11 +221,8 @@ def _apply(con: duckdb.DuckDBPyConnection, replace: bool, dedupe: bool) -> dict[
     params = {"replace": replace}
     columns = "participant_id, event_id, gender, role, birth_year, country_code, organization"
     # An earlier load on this connection may have left it as the other kind (table or view).
-    for kind, in con.execute(
-        "select 'table' from duckdb_tables() where temporary and table_name = 'stg_attendance' "
-        "union all "
-        "select 'view' from duckdb_views() where temporary and view_name = 'stg_attendance'"
-    ).fetchall():  # fmt: skip
+    kind = sqlfiles.temp_kind(con, "stg_attendance")
+    if kind:
         con.execute(f"drop {kind} temp.stg_attendance")
     if dedupe:
         con.execute(
@@ -348,24 +345,15 @@ def load_memory_limit() -> str:
     return os.environ.get("REACH_LOAD_MEMORY", "1GB")
 
 
-@contextmanager
-def _bounded(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+def _bounded(con: duckdb.DuckDBPyConnection) -> AbstractContextManager[None]:
+    """The load's memory limit on a store file (an in-memory store, a preview's copy or a
+    test's, holds its tables in that memory and is left alone)."""
     on_disk = sqlfiles.scalar(
         con, "select path from duckdb_databases() where database_name = current_database()"
     )
     if not on_disk:
-        # An in-memory store (a preview's copy, a test) holds its tables in that memory.
-        yield
-        return
-    before = sqlfiles.scalar(con, "select current_setting('memory_limit')")
-    con.execute(f"set memory_limit = '{extract.memory_size(load_memory_limit())}'")
-    try:
-        yield
-    finally:
-        try:
-            con.execute(f"set memory_limit = '{extract.memory_size(str(before))}'")
-        except duckdb.TransactionException:
-            pass  # an aborted transaction runs nothing; the error under way is the one to see
+        return nullcontext()
+    return sqlfiles.settings(con, memory_limit=load_memory_limit())
 
 
 def load(
