@@ -76,11 +76,13 @@ def copy_for(path: Path | str) -> tuple[Path, store.Version]:
 
 def _prune(where: Path, keep: Path) -> None:
     """Remove all but the newest KEEP copies (an open copy stays readable until closed)."""
-    copies = sorted(
-        (p for p in where.glob("*.duckdb") if p != keep),
-        key=lambda p: p.stat().st_mtime_ns,
-        reverse=True,
-    )
+    made: dict[Path, int] = {}
+    for copy in where.glob("*.duckdb"):
+        try:
+            made[copy] = copy.stat().st_mtime_ns
+        except FileNotFoundError:
+            continue  # another process (an app replica) removed it just now
+    copies = sorted((p for p in made if p != keep), key=made.__getitem__, reverse=True)
     for old in copies[KEEP - 1 :]:
         for leftover in (old, Path(f"{old}.wal")):
             try:
