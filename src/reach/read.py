@@ -77,7 +77,7 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
             return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError as exc:
             raise InputError(name, _("is not a readable UTF-16 text file.")) from exc
-    if b"\x00" in data[:65536] or charset_normalizer.is_binary(data[:65536]):
+    if _binary(data):
         raise InputError(name, _("is not a text file (it contains binary data)."))
     try:
         return data.decode("utf-8-sig"), "utf-8"
@@ -87,6 +87,18 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
     # The contract's other encoding: Windows-1251, as Cyrillic Excel exports are written.
     # Every line is valid in it now: a line that is not was refused above, never guessed at.
     return data.decode("cp1251"), "windows-1251"
+
+
+def _binary(data: bytes) -> bool:
+    """True when the first 64 KiB hold a NUL byte or read as binary."""
+    return b"\x00" in data[:65536] or charset_normalizer.is_binary(data[:65536])
+
+
+def _controls(text: str) -> bool:
+    """True when over 1% of the first 65,536 characters are control characters (not tab or
+    line ends): a binary file that happens to decode."""
+    sample = text[:65536]
+    return sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\r\n") > 0.01 * len(sample)
 
 
 def _refuse_mixed_encodings(data: bytes, name: str) -> None:
@@ -231,8 +243,7 @@ def prepare(data: bytes, name: str, workdir: Path, source: Path | None = None) -
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise InputError(name, _("is empty."))
-    controls = sum(1 for ch in text[:65536] if ord(ch) < 32 and ch not in "\t\r\n")
-    if controls > 0.01 * min(len(text), 65536):
+    if _controls(text):
         raise InputError(name, _("is not a text file (it contains binary data)."))
     delimiter = _sniff_delimiter(_first_line(text))
     caps = limits.current()
@@ -286,7 +297,7 @@ def prepare_file(path: Path, name: str) -> CsvText | None:
             return None
         if any(head.startswith(magic) for magic in MAGIC):
             return None
-        if b"\x00" in head[:65536] or charset_normalizer.is_binary(head[:65536]):
+        if _binary(head):
             return None
         decoder = codecs.getincrementaldecoder("utf-8")()
         quotes = lines = 0
@@ -316,9 +327,7 @@ def prepare_file(path: Path, name: str) -> CsvText | None:
     text = head.decode("utf-8", errors="ignore")
     if text.startswith(("\n", "\r\n")):
         return None
-    sample = text[:65536]
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\r\n")
-    if controls > 0.01 * len(sample):
+    if _controls(text):
         return None
     end = _header_end(text)
     if end >= len(text) and len(head) == HEAD:
