@@ -78,11 +78,13 @@ def rebuild(con: duckdb.DuckDBPyConnection, lists: list[str] | None = None) -> i
 
     lists: after a merge that began with keep_events(), the events whose attendance list it
     added or replaced; then only the cells that may hold an event the merge changed are
-    worked out again (each cell's numbers are its own), the rest kept. None: every cell.
+    worked out again, from their exact counts kept in the store and the people the merge
+    touched (each cell's numbers are its own), the rest kept. None: every cell, from scratch.
     """
     incremental = (
         lists is not None
         and is_current(con)
+        and all(sqlfiles.has_table(con, t) for t in EXACT)
         and sqlfiles.temp_kind(con, "_events_before") == "table"
     )
     rows = int(sqlfiles.scalar(con, "select count(*) from main.participants"))
@@ -95,29 +97,27 @@ def rebuild(con: duckdb.DuckDBPyConnection, lists: list[str] | None = None) -> i
         bounds["threads"] = 1
     metrics.install_macros(con)  # the age macros
     with sqlfiles.settings(con, **bounds):
-        _touched(con, lists if incremental else None)
-        # One pass gives the cells and, per cell, its age counts (a list): kept as a temp
-        # table, then read as two frames.
-        sqlfiles.materialize(
-            con, "_exact_cells", "published_cells", {**ages.params(), "incremental": incremental}
-        )
-        exact = con.execute("select * exclude (ages) from _exact_cells order by cell_id").df()
-        exact_ages = con.execute(
-            "select cell_id, unnest(ages, recursive := true) from _exact_cells "
-            "where ages is not null order by cell_id"
-        ).df()
-        con.execute("drop table _exact_cells")
+        if incremental:
+            exact, exact_ages = _changed_cells(con, lists or [])
+        else:
+            exact, exact_ages = _every_cell(con)
     con.execute("drop table if exists temp._events_before")
     published = disclosure.frame(exact, PEOPLE)
     published_ages = disclosure.frame(exact_ages, AGE_PEOPLE)
     con.execute(f"create schema if not exists {SCHEMA}")
+    tables = {
+        f"main.{EXACT[0]}": exact,
+        f"main.{EXACT[1]}": exact_ages,
+        f"{SCHEMA}.cells": published,
+        f"{SCHEMA}.ages": published_ages,
+    }
     if incremental:
-        _replace_changed_cells(con, published, published_ages)
+        _replace_changed_cells(con, tables)
     else:
-        for table, frame in (("cells", published), ("ages", published_ages)):
+        for table, frame in tables.items():
             con.register("_published", frame)
             try:
-                con.execute(f"create or replace table {SCHEMA}.{table} as select * from _published")
+                con.execute(f"create or replace table {table} as select * from _published")
             finally:
                 con.unregister("_published")
     con.execute(f"create or replace table {SCHEMA}.facts (key varchar primary key, value varchar)")
@@ -133,10 +133,113 @@ def rebuild(con: duckdb.DuckDBPyConnection, lists: list[str] | None = None) -> i
     return int(sqlfiles.scalar(con, f"select count(*) from {SCHEMA}.cells"))
 
 
+# The extract's exact counts, kept in the store beside the published ones (same cell IDs) so
+# that a merge can add what it changed to them. Never in the published schema: a donor's
+# connection copies that schema alone.
+EXACT = ("extract_exact_cells", "extract_exact_ages")
+
+
+def whole_store(con: duckdb.DuckDBPyConnection) -> metrics.Summary | None:
+    """The store's headline numbers from the extract's exact cell of every event (the same
+    definitions as summary.sql, already worked out), or None when the store has no events or
+    no exact extract. The load history takes its numbers from here rather than work out the
+    whole store's summary again."""
+    if not all(sqlfiles.has_table(con, t) for t in EXACT):
+        return None
+    whole = sqlfiles.first_row(con, sqlfiles.sql_text("extract_whole"))
+    if not whole:
+        return None
+    rows = con.execute(
+        f"select band, gender, people from main.{EXACT[1]} where cell_id = $id",
+        {"id": whole["cell_id"]},
+    ).fetchall()
+    people = {(band, gender): int(n) for band, gender, n in rows}
+    whole["age"] = [
+        {"band": band, "gender": gender, "people": people.get((band, gender), 0)}
+        for band in ages.labels()
+        for gender in GENDERS
+    ]
+    return metrics.summary_of(whole)
+
+
+def _count_over(
+    con: duckdb.DuckDBPyConnection, events: str, rows: str | None, only: str | None = None
+) -> None:
+    """Point published_cells.sql at the table `events` (or, with `only`, those of its events
+    listed in that temp table) and at the attendance rows to count: the temp table `rows`, or
+    (None) every row in the store."""
+    for name in ("_cells_events", "_cells_participants"):
+        kind = sqlfiles.temp_kind(con, name)
+        if kind:
+            con.execute(f"drop {kind} temp.{name}")
+    listed = f" semi join temp.{only} using (event_id)" if only else ""
+    con.execute(f"create temp view _cells_events as select * from {events}{listed}")
+    source = f"temp.{rows}" if rows else "main.participants"
+    con.execute(f"create temp view _cells_participants as select * from {source}")
+
+
+def _frames(con: duckdb.DuckDBPyConnection, table: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A published_cells result kept as `table`, read as its cells and their age counts."""
+    exact = con.execute(f"select * exclude (ages) from {table} order by cell_id").df()
+    exact_ages = con.execute(
+        f"select cell_id, unnest(ages, recursive := true) from {table} "
+        "where ages is not null order by cell_id"
+    ).df()
+    return exact, exact_ages
+
+
+def _every_cell(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every donor cell's exact counts, from the whole store."""
+    _touched(con, None)
+    _count_over(con, "main.events", None)
+    params = {**ages.params(), "incremental": False}
+    # One pass gives the cells and, per cell, its age counts (a list): kept as a temp table,
+    # then read as two frames.
+    sqlfiles.materialize(con, "_exact_cells", "published_cells", params)
+    try:
+        return _frames(con, "_exact_cells")
+    finally:
+        con.execute("drop table _exact_cells")
+
+
+def _changed_cells(
+    con: duckdb.DuckDBPyConnection, lists: list[str]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The exact counts of the cells a merge may have changed: kept counts, plus its people
+    and events counted as they are now, less the same counted as they were; the numbers of
+    events and countries and the depth, over every event (extract_delta.sql)."""
+    _touched(con, lists)
+    sqlfiles.materialize(con, "_delta_people", "extract_people")
+    sqlfiles.materialize(con, "_delta_events", "extract_delta_events")
+    params = {**ages.params(), "incremental": True}
+    sqlfiles.materialize(con, "_delta_rows", "extract_rows_after")
+    _count_over(con, "main.events", "_delta_rows", only="_delta_events")
+    sqlfiles.materialize(con, "_exact_after", "published_cells", params)
+    sqlfiles.materialize(con, "_delta_rows", "extract_rows_before", {"lists": lists})
+    _count_over(con, "temp._events_before", "_delta_rows", only="_delta_events")
+    sqlfiles.materialize(con, "_exact_before", "published_cells", params)
+    # Every event, nobody's rows: the changed cells as they stand, for what is not a sum.
+    con.execute("create or replace temp table _delta_rows as from main.participants limit 0")
+    _count_over(con, "main.events", "_delta_rows")
+    sqlfiles.materialize(con, "_exact_events", "published_cells", params)
+    try:
+        return (
+            sqlfiles.frame(con, "extract_delta"),
+            sqlfiles.frame(con, "extract_delta_ages"),
+        )
+    finally:
+        _count_over(con, "main.events", None)  # the views must not outlive the temp tables
+        for table in ("_exact_after", "_exact_before", "_exact_events", "_delta_rows",
+                      "_delta_people", "_delta_events"):  # fmt: skip
+            con.execute(f"drop table if exists temp.{table}")
+
+
 def _touched(con: duckdb.DuckDBPyConnection, lists: list[str] | None) -> None:
-    """The changed events' dimensions after a merge (none: every cell is worked out)."""
+    """The changed events and their dimensions after a merge (none: every cell is worked
+    out), and the macro that tells a cell holding one of them."""
     if lists is not None:
-        sqlfiles.materialize(con, "_extract_touched", "extract_touched", {"lists": lists})
+        sqlfiles.materialize(con, "_extract_changed", "extract_changed", {"lists": lists})
+        sqlfiles.materialize(con, "_extract_touched", "extract_touched")
     else:
         con.execute(
             "create or replace temp table _extract_touched (ev_program varchar, "
@@ -150,25 +253,30 @@ def exact_cells(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every donor cell's exact counts, before disclosure control (for checks, never shown)."""
     metrics.install_macros(con)
     _touched(con, None)
+    _count_over(con, "main.events", None)
     return sqlfiles.run(con, "published_cells", {**ages.params(), "incremental": False}).df()
 
 
-def _replace_changed_cells(
-    con: duckdb.DuckDBPyConnection, cells: pd.DataFrame, cell_ages: pd.DataFrame
-) -> None:
-    """Swap the cells a merge may have changed for their new numbers (new cell IDs)."""
+def _replace_changed_cells(con: duckdb.DuckDBPyConnection, tables: dict[str, pd.DataFrame]) -> None:
+    """Swap the cells a merge may have changed for their new numbers (new cell IDs), in the
+    exact and the published tables alike: `tables` maps each table to its new rows."""
     changed = "changed_cell(c.scope_key, c.period, c.program, c.country, c.event_type, c.level)"
-    con.execute(
-        f"delete from {SCHEMA}.ages where cell_id in "
-        f"(select c.cell_id from {SCHEMA}.cells as c where {changed})"
-    )
-    con.execute(f"delete from {SCHEMA}.cells as c where {changed}")
-    # New IDs above every kept one: a cell ID only pairs a cell with its ages.
+    # New IDs above every kept one, the same in every table: a cell ID pairs a cell with its
+    # ages, and a published cell with its exact counts.
     offset = int(sqlfiles.scalar(con, f"select coalesce(max(cell_id), 0) from {SCHEMA}.cells"))
-    for table, frame in (("cells", cells), ("ages", cell_ages)):
+    for cells_table, ages_table in (
+        (f"main.{EXACT[0]}", f"main.{EXACT[1]}"),
+        (f"{SCHEMA}.cells", f"{SCHEMA}.ages"),
+    ):
+        con.execute(
+            f"delete from {ages_table} where cell_id in "
+            f"(select c.cell_id from {cells_table} as c where {changed})"
+        )
+        con.execute(f"delete from {cells_table} as c where {changed}")
+    for table, frame in tables.items():
         con.register("_published", frame.assign(cell_id=frame["cell_id"] + offset))
         try:
-            con.execute(f"insert into {SCHEMA}.{table} by name select * from _published")
+            con.execute(f"insert into {table} by name select * from _published")
         finally:
             con.unregister("_published")
 

@@ -136,7 +136,12 @@ def summary(con: Connection, filters: Filters | None = None) -> Summary:
     params = {**(filters or Filters()).params(), **ages.params()}
     result = _run(con, "summary", params)
     names = [d[0] for d in result.description]
-    row = dict(zip(names, result.fetchall()[0], strict=True))  # one row, always
+    return summary_of(dict(zip(names, result.fetchall()[0], strict=True)))  # one row, always
+
+
+def summary_of(row: dict[str, Any]) -> Summary:
+    """The Summary of one row shaped as summary.sql's (the donor extract's whole-store cell
+    gives one too): counts by name, and `age` listing every band and gender in order."""
     gender = {g: int(row[g]) for g in ("female", "male", "other", "undisclosed")}
     age_gender: dict[str, dict[str, int]] = {}
     for cell in row["age"]:  # every band and gender, in order

@@ -392,9 +392,7 @@ def load(
             if incremental:
                 extract.keep_events(con)
             counts = _apply(con, replace, dedupe)
-            after = metrics.summary(con).as_dict()
             load_id = bump_version(con)
-            _keep_summary(con, after)
             for found in report.linking.values():
                 people.save(con, found, load_id)
             if report.key_check and not sqlfiles.scalar(
@@ -405,7 +403,7 @@ def load(
                 )
             con.execute(
                 "insert into loads values ($id, $at, $mode, $files, $ea, $eu, $es, $pa, $pr, "
-                "$lr, $cl, $w, $before, $after, null, $by)",
+                "$lr, $cl, $w, $before, null, null, $by)",
                 {
                     "id": load_id,
                     "at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
@@ -420,7 +418,6 @@ def load(
                     "cl": counts["countries_loaded"],
                     "w": len(report.warnings),
                     "before": None if before is None else json.dumps(before),
-                    "after": json.dumps(after),
                     "by": actor,
                 },
             )
@@ -434,6 +431,15 @@ def load(
                     else None
                 )  # fmt: skip
                 extract.rebuild(con, lists)
+            # The history's numbers after the load: the extract's exact cell of every event
+            # holds them already; without an extract, worked out here.
+            whole = extract.whole_store(con) if publish else None
+            after = (whole or metrics.summary(con)).as_dict()
+            con.execute(
+                "update loads set summary_after = $after where load_id = $id",
+                {"after": json.dumps(after), "id": load_id},
+            )
+            _keep_summary(con, after)
             con.execute(
                 "insert or replace into meta values ('undo_load_id', $v)", {"v": str(load_id)}
             )

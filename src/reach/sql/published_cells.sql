@@ -8,6 +8,9 @@
 -- Age bands come from reach.ages as parameters ($age_band_of, $age_unknown, $age_bands): each
 -- cell outside the cascade-level ones gets `ages`, people per age band and gender (gender '*':
 -- every gender), every band and gender listed, empty ones as 0.
+-- It reads temp._cells_events and temp._cells_participants (extract.py points them at the
+-- store, or after a merge at the rows of the people it touched, as they are and as they were:
+-- each count is a sum over people, so the difference of the two is what the merge changed).
 with grouping_sets as (
     select p.g_period, g.g_program, c.g_country, t.g_type, l.g_level
     from (values ('all'), ('year'), ('quarter')) as p (g_period)
@@ -33,20 +36,38 @@ ev as (
         coalesce(reported_participants, 0) as n,
         coalesce(reported_female, 0) as f,
         coalesce(reported_male, 0) as m
-    from main.events
+    from temp._cells_events
 ),
 
-scoped_events as (
-    select '*' as scope_key, e.*
+-- Events with the same dimensions (year, quarter, program, country, type, level) share every
+-- cell: a small integer for each such set, so the fan-out into cells is worked out per set
+-- (a few thousand) and joined to the events on one integer, not on six text columns.
+ev_dims as (
+    select
+        event_id,
+        dense_rank() over (
+            order by yr, qtr, program, country_code, event_type, cascade_level
+        ) as dims
+    from ev
+),
+
+dim_values as (
+    select distinct d.dims, e.yr, e.qtr, e.program, e.country_code, e.event_type, e.cascade_level
     from ev as e
+    inner join ev_dims as d using (event_id)
+),
+
+scoped_dims as (
+    select '*' as scope_key, v.*
+    from dim_values as v
     union all
-    select s.scope_key, e.*
-    from ev as e
-    inner join main.donor_scopes as s on s.program = e.program
+    select s.scope_key, v.*
+    from dim_values as v
+    inner join main.donor_scopes as s on s.program = v.program
 ),
 
--- Every event in every cell it belongs to.
-cell_events as (
+-- Every set of dimensions in every cell it belongs to.
+cell_dims as (
     select
         e.scope_key,
         case s.g_period when 'year' then e.yr when 'quarter' then e.qtr else '*' end as period,
@@ -54,8 +75,8 @@ cell_events as (
         case when s.g_country then e.country_code else '*' end as country,
         case when s.g_type then e.event_type else '*' end as event_type,
         case when s.g_level then e.cascade_level else -1 end as level,
-        e.event_id
-    from scoped_events as e
+        e.dims
+    from scoped_dims as e
     cross join grouping_sets as s
     -- A multi-program scope only needs its own "all programs" cells: one program's cells
     -- are the same in every scope and are kept once, under '*'.
@@ -72,23 +93,30 @@ cell_keys as (
             as cell_id,
         scope_key, period, program, country, event_type, level
     from (select distinct scope_key, period, program, country, event_type, level
-          from cell_events) as k
+          from cell_dims) as k
     where not $incremental
         or changed_cell(k.scope_key, k.period, k.program, k.country, k.event_type, k.level)
 ),
 
-cells as (
-    select k.cell_id, c.event_id, c.level
-    from cell_events as c
+dims_in_cells as (
+    select k.cell_id, c.dims, c.level
+    from cell_dims as c
     inner join cell_keys as k using (scope_key, period, program, country, event_type, level)
+),
+
+-- Every event in every cell it belongs to.
+cells as (
+    select d.cell_id, e.event_id, d.level
+    from ev_dims as e
+    inner join dims_in_cells as d using (dims)
 ),
 
 attendance_rows as (
     select
         p.participant_id, p.event_id, p.gender, p.birth_year::smallint as birth_year,
         e.event_order, e.cascade_level, year(e.start_date)::smallint as start_year
-    from main.participants as p
-    inner join main.events as e on e.event_id = p.event_id
+    from temp._cells_participants as p
+    inner join temp._cells_events as e on e.event_id = p.event_id
     where p.role = 'participant'
 ),
 
@@ -320,9 +348,9 @@ trainer_rows as (
             ) filter (where p.gender <> 'undisclosed'),
             'undisclosed'
         ) as gender
-    from main.participants as p
+    from temp._cells_participants as p
     inner join cells as c on c.event_id = p.event_id
-    inner join main.events as e on e.event_id = p.event_id
+    inner join temp._cells_events as e on e.event_id = p.event_id
     where p.role in ('trainer', 'facilitator')
     group by c.cell_id, p.participant_id
 ),
@@ -339,20 +367,36 @@ trainer_counts as (
     group by cell_id
 ),
 
-event_counts as (
+-- Events, step-downs and headcounts per set of dimensions, then per cell.
+dims_events as (
     select
-        c.cell_id,
+        d.dims,
         count(*) as events,
         count(*) filter (where e.cascade_level >= 1) as step_down_events,
-        count(distinct e.country_code) as countries_reached,
-        max(e.cascade_level) as depth,
         coalesce(sum(e.n) filter (where not e.has_attendance), 0) as head_n,
         coalesce(sum(e.n) filter (where not e.has_attendance and e.cascade_level = 0), 0)
             as head_direct,
         coalesce(sum(e.f) filter (where not e.has_attendance), 0) as head_f,
         coalesce(sum(e.m) filter (where not e.has_attendance), 0) as head_m
-    from cells as c
-    inner join ev as e on e.event_id = c.event_id
+    from ev as e
+    inner join ev_dims as d using (event_id)
+    group by d.dims
+),
+
+event_counts as (
+    select
+        c.cell_id,
+        sum(x.events) as events,
+        sum(x.step_down_events) as step_down_events,
+        count(distinct v.country_code) as countries_reached,
+        max(v.cascade_level) as depth,
+        sum(x.head_n) as head_n,
+        sum(x.head_direct) as head_direct,
+        sum(x.head_f) as head_f,
+        sum(x.head_m) as head_m
+    from dims_in_cells as c
+    inner join dims_events as x using (dims)
+    inner join dim_values as v using (dims)
     group by c.cell_id
 ),
 
@@ -368,15 +412,15 @@ links as (
 base_rows as (
     select distinct l.cell_id, a.participant_id
     from (select distinct cell_id, parent from links) as l
-    inner join main.participants as a on a.event_id = l.parent and a.role = 'participant'
+    inner join temp._cells_participants as a on a.event_id = l.parent and a.role = 'participant'
 ),
 
 -- Trainers at a child event who attended its parent as participant: few rows, found once.
 trained as (
     select distinct t.event_id as child, c.parent_event_id as parent, t.participant_id
-    from main.participants as t
+    from temp._cells_participants as t
     inner join ev as c on c.event_id = t.event_id
-    inner join main.participants as a
+    inner join temp._cells_participants as a
         on a.event_id = c.parent_event_id
         and a.participant_id = t.participant_id
         and a.role = 'participant'
@@ -400,27 +444,18 @@ activation as (
     group by b.cell_id
 ),
 
--- Events with the same dimensions share every cell: a small integer for each set of them,
--- so single-event people are added up per set before the fan-out into cells (per event it
--- was millions of rows).
-event_dims as (
-    select
-        event_id,
-        dense_rank() over (order by yr, qtr, program, country_code, event_type) as dims
-    from ev
-),
-
+-- Single-event people are added up per set of dimensions (ev_dims) before the fan-out into
+-- cells (per event it was millions of rows).
 dims_cells as (
-    select distinct d.dims, c.cell_id
-    from cells as c
-    inner join event_dims as d on d.event_id = c.event_id
-    where c.level = -1
+    select cell_id, dims
+    from dims_in_cells
+    where level = -1
 ),
 
 single_ages as (
     select d.dims, s.band, s.gender, sum(s.people) as people
     from single_groups as s
-    inner join event_dims as d on d.event_id = s.event_id
+    inner join ev_dims as d on d.event_id = s.event_id
     group by all
 ),
 

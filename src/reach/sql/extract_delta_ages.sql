@@ -1,0 +1,67 @@
+-- The age counts of the cells a merge changed (extract_delta.sql), exact: per cell, band and
+-- gender (every one of each, as temp._exact_events lists them), the stored count
+-- (main.extract_exact_ages) plus the merge's people and events now less the same before.
+with stored as (
+    select c.scope_key, c.period, c.program, c.country, c.event_type, c.level, g.band,
+        g.gender, g.people
+    from main.extract_exact_cells as c
+    inner join main.extract_exact_ages as g using (cell_id)
+    where changed_cell(c.scope_key, c.period, c.program, c.country, c.event_type, c.level)
+),
+
+grid as (
+    select cell_id, scope_key, period, program, country, event_type, level,
+        unnest(ages, recursive := true), generate_subscripts(ages, 1) as pos
+    from temp._exact_events
+    where ages is not null
+),
+
+after as (
+    select scope_key, period, program, country, event_type, level,
+        unnest(ages, recursive := true)
+    from temp._exact_after
+    where ages is not null
+),
+
+before as (
+    select scope_key, period, program, country, event_type, level,
+        unnest(ages, recursive := true)
+    from temp._exact_before
+    where ages is not null
+),
+
+final as (
+    select
+        e.cell_id,
+        e.band,
+        e.gender,
+        coalesce(s.people, 0) + coalesce(a.people, 0) - coalesce(b.people, 0) as people
+    from grid as e
+    left join stored as s
+        on s.scope_key is not distinct from e.scope_key
+        and s.period is not distinct from e.period
+        and s.program is not distinct from e.program
+        and s.country is not distinct from e.country
+        and s.event_type is not distinct from e.event_type
+        and s.level is not distinct from e.level
+        and s.band = e.band and s.gender = e.gender
+    left join after as a
+        on a.scope_key is not distinct from e.scope_key
+        and a.period is not distinct from e.period
+        and a.program is not distinct from e.program
+        and a.country is not distinct from e.country
+        and a.event_type is not distinct from e.event_type
+        and a.level is not distinct from e.level
+        and a.band = e.band and a.gender = e.gender
+    left join before as b
+        on b.scope_key is not distinct from e.scope_key
+        and b.period is not distinct from e.period
+        and b.program is not distinct from e.program
+        and b.country is not distinct from e.country
+        and b.event_type is not distinct from e.event_type
+        and b.level is not distinct from e.level
+        and b.band = e.band and b.gender = e.gender
+    order by e.cell_id, e.pos
+)
+
+select * from final
