@@ -126,6 +126,12 @@ def rebuild(con: duckdb.DuckDBPyConnection, lists: list[str] | None = None) -> i
         f"insert into {SCHEMA}.facts values ('built_at', $at), ('last_load', $last)",
         {"at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "last": str(last or "")},
     )
+    # The store version these exact counts belong to: metrics.kept_summary reads them only
+    # while the store is at that version.
+    con.execute(
+        "insert or replace into main.meta select 'extract_version', value from main.meta "
+        "where key = 'version'"
+    )
     # Targets with their actuals under the same rule, for the donors' Targets page.
     targets.publish(con, SCHEMA)
     # The loads behind these numbers (when, and each file's SHA-256), for a report's provenance.
@@ -137,29 +143,6 @@ def rebuild(con: duckdb.DuckDBPyConnection, lists: list[str] | None = None) -> i
 # that a merge can add what it changed to them. Never in the published schema: a donor's
 # connection copies that schema alone.
 EXACT = ("extract_exact_cells", "extract_exact_ages")
-
-
-def whole_store(con: duckdb.DuckDBPyConnection) -> metrics.Summary | None:
-    """The store's headline numbers from the extract's exact cell of every event (the same
-    definitions as summary.sql, already worked out), or None when the store has no events or
-    no exact extract. The load history takes its numbers from here rather than work out the
-    whole store's summary again."""
-    if not all(sqlfiles.has_table(con, t) for t in EXACT):
-        return None
-    whole = sqlfiles.first_row(con, sqlfiles.sql_text("extract_whole"))
-    if not whole:
-        return None
-    rows = con.execute(
-        f"select band, gender, people from main.{EXACT[1]} where cell_id = $id",
-        {"id": whole["cell_id"]},
-    ).fetchall()
-    people = {(band, gender): int(n) for band, gender, n in rows}
-    whole["age"] = [
-        {"band": band, "gender": gender, "people": people.get((band, gender), 0)}
-        for band in ages.labels()
-        for gender in GENDERS
-    ]
-    return metrics.summary_of(whole)
 
 
 def _count_over(

@@ -431,10 +431,9 @@ def load(
                     else None
                 )  # fmt: skip
                 extract.rebuild(con, lists)
-            # The history's numbers after the load: the extract's exact cell of every event
-            # holds them already; without an extract, worked out here.
-            whole = extract.whole_store(con) if publish else None
-            after = (whole or metrics.summary(con)).as_dict()
+            # The history's numbers after the load: the extract just made holds them (its
+            # exact cell of every event); without an extract they are worked out here.
+            after = metrics.summary(con).as_dict()
             con.execute(
                 "update loads set summary_after = $after where load_id = $id",
                 {"after": json.dumps(after), "id": load_id},
