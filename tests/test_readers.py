@@ -121,3 +121,18 @@ def test_the_donor_reader_holds_the_published_extract_alone(loaded):
     with pytest.raises(Exception, match="disabled by configuration"):
         con.execute(f"attach {str(loaded)!r} as s (read_only)")
     con.close()
+
+
+def test_a_reader_runs_under_the_read_memory_limit_and_the_donor_copy_opens_beside_it(
+    loaded, monkeypatch
+):
+    monkeypatch.setenv("REACH_READ_MEMORY", "500MB")
+    con = readers.connect(loaded)
+    # 500 MB = 500,000,000 bytes = 476.8 MiB, as DuckDB reports it.
+    assert con.execute("select current_setting('memory_limit')").fetchone()[0] == "476.8 MiB"
+    # A donor's copy reads the same file while that connection is open: same settings.
+    donor = readers.published(loaded)
+    assert donor.execute("select count(*) from published.cells").fetchone()[0] > 0
+    assert _people(con) == 3
+    donor.close()
+    con.close()

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -91,15 +92,31 @@ def _prune(where: Path, keep: Path) -> None:
                 pass  # another process may be removing it too
 
 
+def memory_limit() -> str:
+    """DuckDB's memory limit for reading a copy ($REACH_READ_MEMORY, '1GB'). Every session of
+    a process reading one version shares one database, and so this limit; past it a query
+    spills to disk. Left to itself DuckDB took 2.4 GB for one viewer of ten million rows."""
+    return os.environ.get("REACH_READ_MEMORY", "1GB")
+
+
+def _open(target: Path) -> duckdb.DuckDBPyConnection:
+    # One configuration for every connection to a copy: DuckDB refuses a second connection
+    # to an open database with other settings. Spill files go to a folder of this process
+    # (two processes spilling into one folder could take each other's file names).
+    spill = Path(tempfile.gettempdir()) / f"reach-spill-{os.getpid()}"
+    config = {"memory_limit": memory_limit(), "temp_directory": str(spill)}
+    return sqlfiles.quiet(duckdb.connect(str(target), read_only=True, config=config))
+
+
 def connect(path: Path | str) -> duckdb.DuckDBPyConnection:
     """A read-only connection on the current version's copy of the store."""
     target, _stamp = copy_for(path)
-    return sqlfiles.quiet(duckdb.connect(str(target), read_only=True))
+    return _open(target)
 
 
 def published(path: Path | str) -> duckdb.DuckDBPyConnection:
     """The published extract of the current version, copied from its read-only copy into
     memory and locked down: what a donor session reads (small, and never person-level)."""
     target, _stamp = copy_for(path)
-    with duckdb.connect(str(target), read_only=True) as src:
+    with _open(target) as src:
         return store.published_copy(sqlfiles.quiet(src))
