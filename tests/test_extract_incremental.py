@@ -174,6 +174,36 @@ def test_a_merge_into_one_program_keeps_the_other_programs_cells_as_they_were(ex
     con.close()
 
 
+def test_a_merge_after_a_load_without_an_extract_works_every_cell_out_again(exact_cells):
+    con = duckdb.connect()
+    assert store.load(
+        con, Source("events.csv", EVENTS.encode()), Source("participants.csv", PEOPLE.encode())
+    ).applied
+    # B1's list grows from 12 to 20 people in a load that leaves the extract as it was.
+    bigger = "participant_id,event_id,gender,role\n" + "".join(
+        f"b{i},B1,m,participant\n" for i in range(20)
+    )
+    assert store.load(
+        con, None, Source("participants.csv", bigger.encode()), require_events=False,
+        publish=False,
+    ).applied  # fmt: skip
+    upload = EVENTS.splitlines()[0] + "\nA3,Camp,P1,camp,2024-07-01,KAZ,\n"
+    people = "participant_id,event_id,gender,role\n" + "".join(
+        f"c{i},A3,f,participant\n" for i in range(5)
+    )
+    exact_cells.clear()
+    assert store.load(
+        con, Source("events.csv", upload.encode()), Source("participants.csv", people.encode())
+    ).applied
+    assert "extract_touched" not in exact_cells  # the kept counts were a load behind
+    everyone = con.execute(
+        "select people_reached from published.cells where scope_key = '*' and period = '*' "
+        "and program = '*' and country = '*' and event_type = '*' and level = -1"
+    ).fetchall()
+    assert everyone == [(12 + 20 + 5,)]  # added to the stale counts it would be 12 + 12 + 5
+    con.close()
+
+
 @pytest.mark.parametrize(
     ("rows", "setting", "limit"),
     [

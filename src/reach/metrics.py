@@ -169,6 +169,13 @@ def _kept_cell(f: Filters) -> dict[str, str] | None:
     }
 
 
+def exact_extract_is_current(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when the store's exact donor extract was made for the store as it is now."""
+    if not sqlfiles.has_table(con, "extract_exact_cells") or not sqlfiles.has_table(con, "meta"):
+        return False
+    return bool(con.execute(sqlfiles.sql_text("extract_fresh")).fetchall())
+
+
 def kept_summary(con: Connection, filters: Filters) -> Summary | None:
     """The summary of `filters` from the exact donor extract (summary.sql's definitions,
     worked out cell by cell by the load that made this store version), or None when the
@@ -177,7 +184,7 @@ def kept_summary(con: Connection, filters: Filters) -> Summary | None:
     cell = _kept_cell(filters)
     if cell is None or not isinstance(con, duckdb.DuckDBPyConnection):
         return None
-    if not sqlfiles.has_table(con, "extract_exact_cells"):
+    if not exact_extract_is_current(con):
         return None
     row = sqlfiles.first_row(
         con, sqlfiles.sql_text("summary_kept"), {**cell, "age_bands": ages.labels()}

@@ -387,8 +387,11 @@ def load(
             init_schema(con)
             before = None if fresh else current_summary(con)
             dedupe = any(i.code == "duplicate_attendance" for i in report.warnings)
-            # A merge into a store with an extract rebuilds only the donor cells it changes.
-            incremental = publish and not replace and not fresh
+            # A merge into a store whose exact extract is current rebuilds only the donor
+            # cells it changes, from their exact counts.
+            incremental = (
+                publish and not replace and not fresh and metrics.exact_extract_is_current(con)
+            )
             if incremental:
                 extract.keep_events(con)
             counts = _apply(con, replace, dedupe)

@@ -1,16 +1,8 @@
--- The summary of one donor-extract cell, exact (metrics.kept_summary): the cell of all account
--- scopes with this period, program, country and event type ('*': all), no cascade level; in
--- summary.sql's shape, `age` listing every band ($age_bands, in order) and gender. No row when
--- the extract was made for another store version (a load without an extract has run since)
--- or has no such cell.
-with current_extract as (
-    select 1
-    from main.meta as v
-    inner join main.meta as x on x.value = v.value
-    where v.key = 'version' and x.key = 'extract_version'
-),
-
-cell as (
+-- The summary of one donor-extract cell, exact (metrics.kept_summary, which first checks that
+-- the extract is the store's current one): the cell of all account scopes with this period,
+-- program, country and event type ('*': all), no cascade level; in summary.sql's shape, `age`
+-- listing every band ($age_bands, in order) and gender. No row: no such cell.
+with cell as (
     select *
     from main.extract_exact_cells
     where scope_key = '*'
@@ -19,7 +11,6 @@ cell as (
         and country = $country
         and event_type = $event_type
         and level = -1
-        and exists (select 1 from current_extract)
 ),
 
 bands as (
