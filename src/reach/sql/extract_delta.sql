@@ -7,7 +7,8 @@
 -- events and countries and the depth are not sums: they come from a count over every event
 -- with no rows (temp._exact_events), which also lists the cells that hold an event now (a
 -- cell no event holds any more is not there, so not here). Cells are matched on their
--- dimensions; the IDs are those of _exact_events.
+-- dimensions (never null: published_cells.sql keeps no cell with a null one); the IDs are
+-- those of _exact_events.
 with stored as (
     select * from main.extract_exact_cells as c
     where changed_cell(c.scope_key, c.period, c.program, c.country, c.event_type, c.level)
@@ -38,26 +39,11 @@ final as (
         e.depth
     from temp._exact_events as e
     left join stored as s
-        on s.scope_key is not distinct from e.scope_key
-        and s.period is not distinct from e.period
-        and s.program is not distinct from e.program
-        and s.country is not distinct from e.country
-        and s.event_type is not distinct from e.event_type
-        and s.level is not distinct from e.level
+        using (scope_key, period, program, country, event_type, level)
     left join temp._exact_after as a
-        on a.scope_key is not distinct from e.scope_key
-        and a.period is not distinct from e.period
-        and a.program is not distinct from e.program
-        and a.country is not distinct from e.country
-        and a.event_type is not distinct from e.event_type
-        and a.level is not distinct from e.level
+        using (scope_key, period, program, country, event_type, level)
     left join temp._exact_before as b
-        on b.scope_key is not distinct from e.scope_key
-        and b.period is not distinct from e.period
-        and b.program is not distinct from e.program
-        and b.country is not distinct from e.country
-        and b.event_type is not distinct from e.event_type
-        and b.level is not distinct from e.level
+        using (scope_key, period, program, country, event_type, level)
     order by e.cell_id
 )
 

@@ -38,29 +38,11 @@ final as (
         coalesce(s.people, 0) + coalesce(a.people, 0) - coalesce(b.people, 0) as people
     from grid as e
     left join stored as s
-        on s.scope_key is not distinct from e.scope_key
-        and s.period is not distinct from e.period
-        and s.program is not distinct from e.program
-        and s.country is not distinct from e.country
-        and s.event_type is not distinct from e.event_type
-        and s.level is not distinct from e.level
-        and s.band = e.band and s.gender = e.gender
+        using (scope_key, period, program, country, event_type, level, band, gender)
     left join after as a
-        on a.scope_key is not distinct from e.scope_key
-        and a.period is not distinct from e.period
-        and a.program is not distinct from e.program
-        and a.country is not distinct from e.country
-        and a.event_type is not distinct from e.event_type
-        and a.level is not distinct from e.level
-        and a.band = e.band and a.gender = e.gender
+        using (scope_key, period, program, country, event_type, level, band, gender)
     left join before as b
-        on b.scope_key is not distinct from e.scope_key
-        and b.period is not distinct from e.period
-        and b.program is not distinct from e.program
-        and b.country is not distinct from e.country
-        and b.event_type is not distinct from e.event_type
-        and b.level is not distinct from e.level
-        and b.band = e.band and b.gender = e.gender
+        using (scope_key, period, program, country, event_type, level, band, gender)
     order by e.cell_id, e.pos
 )
 
