@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
 from reach import metrics, sqlfiles, store
@@ -227,6 +228,23 @@ def test_a_store_that_does_not_exist_is_filled_with_the_sample(tmp_path):
     before = dump(path)
     store.ensure(path)
     assert dump(path) == before
+
+
+def test_a_store_from_before_the_exact_extract_gets_it_once_when_opened(tmp_path):
+    path = tmp_path / "reach.duckdb"
+    store.ensure(path)
+    with store.connect(path) as con:  # as a Reach before the exact counts left it
+        con.execute("drop table extract_exact_cells")
+        con.execute("drop table extract_exact_ages")
+        con.execute("delete from meta where key = 'extract_version'")
+        assert metrics.kept_summary(con, metrics.Filters()) is None
+        cells = con.execute("select * exclude (cell_id) from published.cells order by all").df()
+    store.ensure(path)
+    with store.connect(path, read_only=True) as con:
+        kept = metrics.kept_summary(con, metrics.Filters())
+        assert kept is not None and kept == metrics.worked_out_summary(con)
+        again = con.execute("select * exclude (cell_id) from published.cells order by all").df()
+    pd.testing.assert_frame_equal(again, cells)  # the donors' numbers are the same
 
 
 def test_load_history_records_files_and_counts(db, write_dir):

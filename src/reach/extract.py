@@ -84,7 +84,6 @@ def rebuild(con: duckdb.DuckDBPyConnection, lists: list[str] | None = None) -> i
     incremental = (
         lists is not None
         and is_current(con)
-        and all(sqlfiles.has_table(con, t) for t in EXACT)
         and sqlfiles.temp_kind(con, "_events_before") == "table"
     )
     rows = int(sqlfiles.scalar(con, "select count(*) from main.participants"))
@@ -382,9 +381,12 @@ def has_ages(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def is_current(con: duckdb.DuckDBPyConnection) -> bool:
-    """True when the extract has every table this Reach publishes (ages and targets came
-    later, then the loads behind them: a store built before them is rebuilt once when opened)."""
-    return all(_has_table(con, t) for t in TABLES)
+    """True when the extract has every table this Reach publishes and keeps (ages and targets
+    came later, then the loads behind them, then the exact counts: a store built before them
+    is rebuilt once when opened)."""
+    return all(_has_table(con, t) for t in TABLES) and all(
+        sqlfiles.has_table(con, t) for t in EXACT
+    )
 
 
 def options(con: duckdb.DuckDBPyConnection, scope: tuple[str, ...] = ()) -> dict[str, list[str]]:
