@@ -24,6 +24,22 @@ def events_csv(parents: list[tuple[str, str]]) -> bytes:
 NO_PARTICIPANTS = b"participant_id,event_id\n"
 
 
+# A time bound in multiples of flat_seconds(), not in seconds: the same machine, as busy, does
+# both. Measured idle: each step below takes 1.3-3.4 flat validations; a walk one step
+# per round (a recursive query following each parent in turn) takes 40,000 rounds, thousands.
+FLATS = 20
+
+
+def flat_seconds(write_dir) -> float:
+    """Seconds to validate 40,000 events without parents, now (at least 0.1 s)."""
+    folder = write_dir(
+        events=events_csv([(f"F{i}", "") for i in range(BIG)]), participants=NO_PARTICIPANTS
+    )
+    started = time.perf_counter()
+    assert validate_dir(folder).ok
+    return max(time.perf_counter() - started, 0.1)
+
+
 def cycle_rows(folder: Path) -> list[tuple[int, str | None]]:
     """(row, value) of every parent_cycle error, by row."""
     report = validate_dir(folder)
@@ -71,9 +87,7 @@ def test_a_cycle_through_a_stored_event_is_refused_on_the_uploaded_row(memory_co
     ]
 
 
-def test_a_40000_event_cycle_is_refused_in_under_two_seconds_naming_every_row(
-    memory_con, write_dir
-):
+def test_a_40000_event_cycle_is_refused_in_linear_time_naming_every_row(memory_con, write_dir):
     # E0 -> E1 -> … -> E39999 -> E0: one cycle through every event.
     parents = [(f"E{i}", f"E{(i + 1) % BIG}") for i in range(BIG)]
     folder = write_dir(events=events_csv(parents), participants=NO_PARTICIPANTS)
@@ -90,10 +104,11 @@ def test_a_40000_event_cycle_is_refused_in_under_two_seconds_naming_every_row(
     assert "events.csv row 2, column parent_event_id: parent_event_id 'E1' leads back" in (
         result.report.to_text()
     )
-    assert elapsed < 2.0, f"{elapsed:.2f} s"
+    flat = flat_seconds(write_dir)
+    assert elapsed < FLATS * flat, f"{elapsed:.2f} s, {elapsed / flat:.1f} flat validations"
 
 
-def test_a_40000_event_tail_below_a_small_cycle_is_refused_fast_flagging_only_the_cycle(
+def test_a_40000_event_tail_below_a_small_cycle_is_refused_in_linear_time_flagging_the_cycle(
     write_dir,
 ):
     # C1 <-> C2 is the cycle; T0 hangs below C1, T1 below T0, … T39999 at the bottom.
@@ -103,10 +118,13 @@ def test_a_40000_event_tail_below_a_small_cycle_is_refused_fast_flagging_only_th
     started = time.perf_counter()
     assert cycle_rows(folder) == [(2, "C2"), (3, "C1")]
     elapsed = time.perf_counter() - started
-    assert elapsed < 2.0, f"{elapsed:.2f} s"
+    flat = flat_seconds(write_dir)
+    assert elapsed < FLATS * flat, f"{elapsed:.2f} s, {elapsed / flat:.1f} flat validations"
 
 
-def test_a_40000_deep_chain_loads_with_each_level_one_below_its_parent_fast(memory_con, write_dir):
+def test_a_40000_deep_chain_loads_with_each_level_one_below_its_parent_in_linear_time(
+    memory_con, write_dir
+):
     # E0 is the root; E1 hangs below E0, E2 below E1, … E39999 is 39,999 levels down.
     # Listed deepest first, so no order of the file helps.
     parents = [(f"E{i}", f"E{i - 1}" if i else "") for i in reversed(range(BIG))]
@@ -131,8 +149,9 @@ def test_a_40000_deep_chain_loads_with_each_level_one_below_its_parent_fast(memo
     assert memory_con.execute("select sum(cascade_level) from events").fetchone() == (
         BIG * (BIG - 1) // 2,
     )
-    assert validated < 2.0, f"validation took {validated:.2f} s"
-    assert derived < 1.0, f"levels took {derived:.2f} s"
+    flat = flat_seconds(write_dir)
+    assert validated < FLATS * flat, f"validation took {validated / flat:.1f} flat validations"
+    assert derived < FLATS * flat, f"levels took {derived / flat:.1f} flat validations"
 
 
 # (event_id, parent_event_id) rows in file order, then each event's (level, root), by hand.
