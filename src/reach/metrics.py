@@ -201,8 +201,8 @@ def worked_out_summary(con: Connection, filters: Filters | None = None) -> Summa
 
 
 def summary_of(row: dict[str, Any]) -> Summary:
-    """The Summary of one row shaped as summary.sql's (the donor extract's whole-store cell
-    gives one too): counts by name, and `age` listing every band and gender in order."""
+    """The Summary of one row shaped as summary.sql's (summary_kept.sql reads one from an
+    exact extract cell): counts by name, and `age` listing every band and gender in order."""
     gender = {g: int(row[g]) for g in ("female", "male", "other", "undisclosed")}
     age_gender: dict[str, dict[str, int]] = {}
     for cell in row["age"]:  # every band and gender, in order
