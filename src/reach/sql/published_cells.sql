@@ -333,37 +333,68 @@ people_counts as (
     group by cell_id
 ),
 
+trainer_person_rows as (
+    select p.participant_id, p.event_id, p.gender, e.event_order
+    from temp._cells_participants as p
+    inner join temp._cells_events as e on e.event_id = p.event_id
+    where p.role in ('trainer', 'facilitator')
+),
+
+-- Most trainers train at one event: their one row's gender, added up per set of dimensions
+-- before the fan-out into cells, as single-event people are. Only trainers with more rows
+-- are grouped per cell and person.
+trainer_returners as (
+    select participant_id
+    from trainer_person_rows
+    group by participant_id
+    having count(*) > 1
+),
+
+single_trainers as (
+    select d.dims, t.gender, count(*) as trainers
+    from trainer_person_rows as t
+    anti join trainer_returners as r on r.participant_id = t.participant_id
+    inner join ev_dims as d on d.event_id = t.event_id
+    group by all
+),
+
 trainer_rows as (
     select
         c.cell_id,
-        p.participant_id,
+        t.participant_id,
         -- A tie (trainer and facilitator at one event) goes to the greater gender, as in
         -- macros.sql's trainer_gender; here the key is one integer, not a struct, because
-        -- the extract holds millions of these groups (female < male < other, as text sorts).
+        -- the extract holds many of these groups (female < male < other, as text sorts).
         coalesce(
             arg_max(
-                p.gender,
-                e.event_order::bigint * 4
-                    + case p.gender when 'female' then 1 when 'male' then 2 else 3 end
-            ) filter (where p.gender <> 'undisclosed'),
+                t.gender,
+                t.event_order::bigint * 4
+                    + case t.gender when 'female' then 1 when 'male' then 2 else 3 end
+            ) filter (where t.gender <> 'undisclosed'),
             'undisclosed'
         ) as gender
-    from temp._cells_participants as p
-    inner join cells as c on c.event_id = p.event_id
-    inner join temp._cells_events as e on e.event_id = p.event_id
-    where p.role in ('trainer', 'facilitator')
-    group by c.cell_id, p.participant_id
+    from trainer_person_rows as t
+    semi join trainer_returners as r on r.participant_id = t.participant_id
+    inner join cells as c on c.event_id = t.event_id
+    group by c.cell_id, t.participant_id
 ),
 
 trainer_counts as (
     select
         cell_id,
-        count(*) as trainers,
-        count(*) filter (where gender = 'female') as trainers_female,
-        count(*) filter (where gender = 'male') as trainers_male,
-        count(*) filter (where gender = 'other') as trainers_other,
-        count(*) filter (where gender = 'undisclosed') as trainers_undisclosed
-    from trainer_rows
+        sum(trainers) as trainers,
+        coalesce(sum(trainers) filter (where gender = 'female'), 0) as trainers_female,
+        coalesce(sum(trainers) filter (where gender = 'male'), 0) as trainers_male,
+        coalesce(sum(trainers) filter (where gender = 'other'), 0) as trainers_other,
+        coalesce(sum(trainers) filter (where gender = 'undisclosed'), 0)
+            as trainers_undisclosed
+    from (
+        select c.cell_id, s.gender, s.trainers
+        from single_trainers as s
+        inner join dims_in_cells as c using (dims)
+        union all
+        select cell_id, gender, 1 as trainers from trainer_rows
+    )
     group by cell_id
 ),
 
@@ -408,11 +439,42 @@ links as (
     inner join cells as cc on cc.event_id = ch.event_id and cc.cell_id = pc.cell_id
 ),
 
+linked_parents as (
+    select distinct cell_id, parent from links
+),
+
 -- Activation's base: people who attended, as participant, a parent with a child in the cell.
-base_rows as (
-    select distinct l.cell_id, a.participant_id
-    from (select distinct cell_id, parent from links) as l
-    inner join temp._cells_participants as a on a.event_id = l.parent and a.role = 'participant'
+parent_rows as (
+    select a.participant_id, a.event_id as parent
+    from temp._cells_participants as a
+    semi join (select distinct parent from links) as l on l.parent = a.event_id
+    where a.role = 'participant'
+),
+
+parent_people as (
+    select participant_id, count(*) as rows_n, min(parent) as parent
+    from parent_rows
+    group by participant_id
+),
+
+-- Most of them attended one such parent: they are counted per parent, then per cell through
+-- the parents linked in it. The others are grouped per cell and person.
+base_counts as (
+    select l.cell_id, sum(s.people) as people
+    from linked_parents as l
+    inner join (
+        select parent, count(*) as people from parent_people where rows_n = 1 group by parent
+    ) as s using (parent)
+    group by l.cell_id
+    union all
+    select cell_id, count(*) as people
+    from (
+        select distinct l.cell_id, a.participant_id
+        from parent_rows as a
+        semi join parent_people as p on p.participant_id = a.participant_id and p.rows_n > 1
+        inner join linked_parents as l on l.parent = a.parent
+    )
+    group by cell_id
 ),
 
 -- Trainers at a child event who attended its parent as participant: few rows, found once.
@@ -427,21 +489,39 @@ trained as (
     where t.role in ('trainer', 'facilitator')
 ),
 
-activated_rows as (
-    select distinct l.cell_id, tr.participant_id
+trained_people as (
+    select participant_id, count(*) as rows_n
+    from trained
+    group by participant_id
+),
+
+-- The activated are in the base by definition (they attended the link's parent), so they are
+-- counted on their own, the same way: per link for those trained at one, per person else.
+activated_counts as (
+    select l.cell_id, count(*) as people
     from links as l
     inner join trained as tr on tr.child = l.child and tr.parent = l.parent
+    semi join trained_people as p on p.participant_id = tr.participant_id and p.rows_n = 1
+    group by l.cell_id
+    union all
+    select cell_id, count(*) as people
+    from (
+        select distinct l.cell_id, tr.participant_id
+        from links as l
+        inner join trained as tr on tr.child = l.child and tr.parent = l.parent
+        semi join trained_people as p on p.participant_id = tr.participant_id and p.rows_n > 1
+    )
+    group by cell_id
 ),
 
 activation as (
-    select
-        b.cell_id,
-        count(*) as activation_base,
-        count(a.participant_id) as activated
-    from base_rows as b
-    left join activated_rows as a
-        on a.cell_id = b.cell_id and a.participant_id = b.participant_id
-    group by b.cell_id
+    select cell_id, sum(base) as activation_base, sum(activated) as activated
+    from (
+        select cell_id, people as base, 0 as activated from base_counts
+        union all
+        select cell_id, 0 as base, people as activated from activated_counts
+    )
+    group by cell_id
 ),
 
 -- Single-event people are added up per set of dimensions (ev_dims) before the fan-out into
