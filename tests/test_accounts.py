@@ -89,6 +89,15 @@ def test_an_unknown_name_is_throttled_like_a_known_one(tmp_path):
         accounts.authenticate(path, "ghost", "x", now=1.0)
 
 
+def test_the_hash_checked_for_an_unknown_name_uses_the_hashers_own_parameters():
+    # A wrong name must cost what a wrong password costs: the stand-in hash verified for an
+    # unknown name (written out in the module) is one the hasher would not rehash, so its
+    # memory and time costs are the ones every stored hash has.
+    assert accounts._DUMMY_HASH.startswith("$argon2id$")
+    assert not accounts._HASHER.check_needs_rehash(accounts._DUMMY_HASH)
+    assert accounts._HASHER.verify(accounts._DUMMY_HASH, "reach-timing-equaliser")
+
+
 def test_the_account_commands_manage_accounts_and_leave_an_audit_trail(db, monkeypatch, capsys):
     d = ("--db", str(db))
     code, out, _ = cli(monkeypatch, capsys, "accounts", "add", "ann", "--role", "donor",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pandas as pd
@@ -28,9 +28,10 @@ from ..export import contract_files
 from ..extract import DonorFilters
 from ..i18n import _
 from ..metrics import Filters
-from ..report import build as report_build
-from ..report.model import Report
 from ..validate import Source
+
+if TYPE_CHECKING:
+    from ..report.model import Report
 
 Version = tuple[int, int]
 
@@ -172,6 +173,10 @@ def report(
 ) -> Report:
     """The impact report of a page's filters within `scope`: published numbers for a donor's
     filters (read from the published extract), exact ones for the organisation's."""
+    # Imported here: the report's libraries (tables, PDF) took 0.4 s of every server's first
+    # page, and most sessions never make a report.
+    from ..report import build as report_build
+
     if isinstance(filters, DonorFilters):
         return _on(True, stamp(), report_build.connection_report, filters, scope, lang, step)
     organisation_only()
