@@ -236,9 +236,22 @@ def reach_over_time(
     return query(con, "reach_over_time", filters or Filters(), grain=grain).df()
 
 
+def _kept_table(con: Connection, name: str, filters: Filters, **extra: Any) -> pd.DataFrame | None:
+    """sql/<name>_kept.sql: <name>.sql's table read from the exact donor extract's cells, or
+    None when the filters are no cell of it or it belongs to another store version."""
+    cell = _kept_cell(filters)
+    if cell is None or not isinstance(con, duckdb.DuckDBPyConnection):
+        return None
+    if not exact_extract_is_current(con):
+        return None
+    return _run(con, f"{name}_kept", {**cell, **extra}).df()
+
+
 def by_country(con: Connection, filters: Filters | None = None) -> pd.DataFrame:
     """People reached, attendances, events and reach per 100,000 per event country."""
-    return query(con, "by_country", filters or Filters()).df()
+    f = filters or Filters()
+    kept = _kept_table(con, "by_country", f)
+    return kept if kept is not None else query(con, "by_country", f).df()
 
 
 DIMENSIONS = ("program", "event_type", "country_code")
@@ -252,7 +265,9 @@ def _check(value: str, allowed: tuple[str, ...], what: str) -> None:
 def by_group(con: Connection, filters: Filters | None = None, dim: str = "program") -> pd.DataFrame:
     """People reached (direct, cascade), attendances and events per program or event type."""
     _check(dim, DIMENSIONS[:2], "dim")
-    return query(con, "by_group", filters or Filters(), dim=dim).df()
+    f = filters or Filters()
+    kept = _kept_table(con, "by_group", f, dim=dim)
+    return kept if kept is not None else query(con, "by_group", f, dim=dim).df()
 
 
 def events_table(con: Connection, filters: Filters | None = None) -> pd.DataFrame:

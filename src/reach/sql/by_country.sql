@@ -27,17 +27,7 @@ per_country as (
 ),
 
 names as (
-    select
-        r.country_code,
-        coalesce(c.name, r.name) as name,
-        coalesce(c.region, r.region) as region,
-        coalesce(c.population, r.population) as population
-    from main.country_reference as r
-    left join main.countries as c on c.country_code = r.country_code
-    union all
-    select c.country_code, c.name, c.region, c.population
-    from main.countries as c
-    where c.country_code not in (select country_code from main.country_reference)
+    select * from country_names()
 ),
 
 final as (

@@ -66,3 +66,19 @@ inner join scoped_events(programs, countries, event_types, date_from, date_to) a
     on s.event_id = p.event_id
 where p.role in ('trainer', 'facilitator')
 group by p.participant_id;
+
+-- Every country's name, region and population: the organisation's countries file where it
+-- gives them, else the ISO reference; a code only the countries file knows, from there.
+create or replace temp macro country_names()
+as table
+select
+    r.country_code,
+    coalesce(c.name, r.name) as name,
+    coalesce(c.region, r.region) as region,
+    coalesce(c.population, r.population) as population
+from main.country_reference as r
+left join main.countries as c on c.country_code = r.country_code
+union all
+select c.country_code, c.name, c.region, c.population
+from main.countries as c
+where c.country_code not in (select country_code from main.country_reference);
