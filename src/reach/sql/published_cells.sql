@@ -104,13 +104,6 @@ dims_in_cells as (
     inner join cell_keys as k using (scope_key, period, program, country, event_type, level)
 ),
 
--- Every event in every cell it belongs to.
-cells as (
-    select d.cell_id, e.event_id, d.level
-    from ev_dims as e
-    inner join dims_in_cells as d using (dims)
-),
-
 attendance_rows as (
     select
         p.participant_id, p.event_id, p.gender, p.birth_year::smallint as birth_year,
@@ -149,18 +142,21 @@ single_groups as (
     group by all
 ),
 
-single_events as (
+-- Single-event people per set of dimensions (ev_dims), then per cell: summed before the
+-- fan-out, never joined row by row to every cell of their event.
+single_dims as (
     select
-        event_id,
-        sum(people) as people,
-        coalesce(sum(people) filter (where cascade_level = 0), 0) as direct_people,
-        coalesce(sum(people) filter (where gender = 'female'), 0) as female,
-        coalesce(sum(people) filter (where gender = 'male'), 0) as male,
-        coalesce(sum(people) filter (where gender = 'other'), 0) as other,
-        coalesce(sum(people) filter (where gender = 'undisclosed'), 0) as undisclosed,
-        sum(people) as attendances
-    from single_groups
-    group by event_id
+        d.dims,
+        sum(s.people) as people,
+        coalesce(sum(s.people) filter (where s.cascade_level = 0), 0) as direct_people,
+        coalesce(sum(s.people) filter (where s.gender = 'female'), 0) as female,
+        coalesce(sum(s.people) filter (where s.gender = 'male'), 0) as male,
+        coalesce(sum(s.people) filter (where s.gender = 'other'), 0) as other,
+        coalesce(sum(s.people) filter (where s.gender = 'undisclosed'), 0) as undisclosed,
+        sum(s.people) as attendances
+    from single_groups as s
+    inner join ev_dims as d on d.event_id = s.event_id
+    group by d.dims
 ),
 
 single_counts as (
@@ -173,8 +169,8 @@ single_counts as (
         sum(s.other) as other,
         sum(s.undisclosed) as undisclosed,
         sum(s.attendances) as attendances
-    from single_events as s
-    inner join cells as c on c.event_id = s.event_id
+    from single_dims as s
+    inner join dims_in_cells as c using (dims)
     group by c.cell_id
 ),
 
@@ -184,7 +180,8 @@ attendance as (
         a.cascade_level
     from attendance_rows as a
     semi join many as r on r.participant_id = a.participant_id
-    inner join cells as c on c.event_id = a.event_id
+    inner join ev_dims as d on d.event_id = a.event_id
+    inner join dims_in_cells as c on c.dims = d.dims
 ),
 
 people as (
@@ -375,7 +372,8 @@ trainer_rows as (
         ) as gender
     from trainer_person_rows as t
     semi join trainer_returners as r on r.participant_id = t.participant_id
-    inner join cells as c on c.event_id = t.event_id
+    inner join ev_dims as d on d.event_id = t.event_id
+    inner join dims_in_cells as c on c.dims = d.dims
     group by c.cell_id, t.participant_id
 ),
 
@@ -431,12 +429,27 @@ event_counts as (
     group by c.cell_id
 ),
 
--- A cascade link counts in a cell when both its parent and its child are in that cell.
+-- A cascade link counts in a cell when both its parent and its child are in that cell: the
+-- cells holding both are found once per pair of sets of dimensions, then given to the links.
+link_dims as (
+    select ch.event_id as child, ch.parent_event_id as parent, p.dims as parent_dims,
+        c.dims as child_dims
+    from ev as ch
+    inner join ev_dims as c on c.event_id = ch.event_id
+    inner join ev_dims as p on p.event_id = ch.parent_event_id
+),
+
+link_dims_cells as (
+    select pc.cell_id, l.parent_dims, l.child_dims
+    from (select distinct parent_dims, child_dims from link_dims) as l
+    inner join dims_in_cells as pc on pc.dims = l.parent_dims
+    inner join dims_in_cells as cc on cc.dims = l.child_dims and cc.cell_id = pc.cell_id
+),
+
 links as (
-    select pc.cell_id, ch.event_id as child, ch.parent_event_id as parent
-    from cells as pc
-    inner join ev as ch on ch.parent_event_id = pc.event_id
-    inner join cells as cc on cc.event_id = ch.event_id and cc.cell_id = pc.cell_id
+    select c.cell_id, l.child, l.parent
+    from link_dims as l
+    inner join link_dims_cells as c using (parent_dims, child_dims)
 ),
 
 linked_parents as (
