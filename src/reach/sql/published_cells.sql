@@ -204,23 +204,12 @@ people as (
 -- dimension "all" or one the two events share) count them twice, so for those cells a
 -- correction takes each lone row out and puts the person in once, as `people` would count
 -- them. Corrections are added up by what the two events share before the fan-out: few rows.
-pair_people as (
+pair_rows as (
     select
         a.participant_id,
-        -- What both events share; null where they differ (only "all" holds both there).
-        -- (min = max over two non-null values: no distinct aggregate, which cannot spill.)
-        if(min(e.yr) = max(e.yr) and count(e.yr) = 2, min(e.yr), null) as yr,
-        if(min(e.qtr) = max(e.qtr) and count(e.qtr) = 2, min(e.qtr), null) as qtr,
-        if(min(e.program) = max(e.program), min(e.program), null) as program,
-        if(min(e.country_code) = max(e.country_code) and count(e.country_code) = 2,
-           min(e.country_code), null) as country_code,
-        if(min(e.event_type) = max(e.event_type) and count(e.event_type) = 2,
-           min(e.event_type), null) as event_type,
-        if(min(a.cascade_level) = max(a.cascade_level) and count(a.cascade_level) = 2,
-           min(a.cascade_level), null) as cascade_level,
-        -- Both programs: a multi-program scope holds both rows only when it has both.
-        min(e.program) as program_a,
-        max(e.program) as program_b,
+        -- The two events' sets of dimensions: two integers, not six text columns, per person.
+        min(d.dims) as dims_a,
+        max(d.dims) as dims_b,
         coalesce(
             arg_max(a.gender, a.event_order) filter (where a.gender <> 'undisclosed'),
             'undisclosed'
@@ -231,8 +220,30 @@ pair_people as (
         min(a.cascade_level) = 0 as direct
     from attendance_rows as a
     inner join returners as r on r.participant_id = a.participant_id and r.rows_n = 2
-    inner join ev as e on e.event_id = a.event_id
+    inner join ev_dims as d on d.event_id = a.event_id
     group by a.participant_id
+),
+
+pair_people as (
+    select
+        p.participant_id,
+        -- What both events share; null where they differ (only "all" holds both there), or
+        -- where either has none.
+        if(x.yr = y.yr, x.yr, null) as yr,
+        if(x.qtr = y.qtr, x.qtr, null) as qtr,
+        if(x.program = y.program, x.program, null) as program,
+        if(x.country_code = y.country_code, x.country_code, null) as country_code,
+        if(x.event_type = y.event_type, x.event_type, null) as event_type,
+        if(x.cascade_level = y.cascade_level, x.cascade_level, null) as cascade_level,
+        -- Both programs: a multi-program scope holds both rows only when it has both.
+        least(x.program, y.program) as program_a,
+        greatest(x.program, y.program) as program_b,
+        p.gender,
+        p.band,
+        p.direct
+    from pair_rows as p
+    inner join dim_values as x on x.dims = p.dims_a
+    inner join dim_values as y on y.dims = p.dims_b
 ),
 
 pair_corrections as (
