@@ -12,9 +12,18 @@ attendance as (
     where p.role = 'participant'
 ),
 
-first_seen as (
-    select participant_id, min(start_date) as first_date
+-- Each person's rows per period, grouped once: the unique people of a period and each
+-- person's first period both come from here (a period is the truncated date, so the first
+-- period is the period of the first date), without a distinct count over every row.
+person_periods as (
+    select participant_id, date_trunc($grain, start_date) as period, count(*) as rows
     from attendance
+    group by participant_id, date_trunc($grain, start_date)
+),
+
+first_seen as (
+    select participant_id, min(period) as first_period
+    from person_periods
     group by participant_id
 ),
 
@@ -26,18 +35,15 @@ headcounts as (
 ),
 
 new_people as (
-    select date_trunc($grain, first_date) as period, count(*) as n
+    select first_period as period, count(*) as n
     from first_seen
-    group by 1
+    group by first_period
 ),
 
 in_period as (
-    select
-        date_trunc($grain, start_date) as period,
-        count(distinct participant_id) as unique_people,
-        count(*) as rows
-    from attendance
-    group by 1
+    select period, count(*) as unique_people, sum(rows) as rows
+    from person_periods
+    group by period
 ),
 
 seen as (
