@@ -270,3 +270,47 @@ def test_a_blocks_settings_are_put_back_after_it_even_when_it_fails():
         with sqlfiles.settings(con, memory_limit="600; drop table x"):
             pass
     con.close()
+
+
+@pytest.mark.parametrize(("threads", "rows_past_large", "expected"), [
+    (4, True, 2),  # a large store: no more threads than were measured within the limit
+    (1, True, 1),  # never more than the connection has
+    (4, False, 4),  # a store under LARGE keeps every thread
+])  # fmt: skip
+def test_a_large_stores_extract_runs_on_at_most_two_threads(
+    monkeypatch, threads, rows_past_large, expected
+):
+    con = _store(
+        (
+            pd.DataFrame(
+                [
+                    {
+                        "event_id": "E0",
+                        "title": "T",
+                        "program": "P1",
+                        "event_type": "training",
+                        "start_date": "2023-01-01",
+                        "country_code": "KAZ",
+                        "parent_event_id": "",
+                        "reported_participants": "",
+                    }
+                ]
+            ),  # fmt: skip
+            [("p1", "E0", "f", "participant"), ("p2", "E0", "m", "participant")],
+        )
+    )
+    con.execute(f"set threads = {threads}")
+    monkeypatch.setattr(extract, "LARGE", 1 if rows_past_large else 10)  # the store has 2 rows
+    seen: list[int] = []
+    real = sqlfiles.materialize
+
+    def materialize(con, table, name, params=None):
+        seen.append(int(con.execute("select current_setting('threads')").fetchone()[0]))
+        return real(con, table, name, params)
+
+    monkeypatch.setattr(extract.sqlfiles, "materialize", materialize)
+    con.execute("begin transaction")
+    extract.rebuild(con)
+    con.execute("commit")
+    assert seen and set(seen) == {expected}
+    assert int(con.execute("select current_setting('threads')").fetchone()[0]) == threads

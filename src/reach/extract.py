@@ -55,6 +55,12 @@ def set_scopes(con: duckdb.DuckDBPyConnection, scopes: Iterable[Iterable[str]]) 
         con.executemany("insert into donor_scopes values (?, ?)", sorted(set(rows)))
 
 
+# Past this many attendance rows the extract's memory grows with the store: it runs on at most
+# LARGE_THREADS threads (each keeps hash tables of its own), the most measured within its limit.
+LARGE = 3_000_000
+LARGE_THREADS = 2
+
+
 def memory_limit(rows: int = 0) -> str:
     """DuckDB's memory limit while the extract of a store of `rows` attendance rows is rebuilt:
     $REACH_EXTRACT_MEMORY, else 600MB or 200 bytes a row, whichever is more. Measured: 600MB
@@ -84,12 +90,17 @@ def rebuild(con: duckdb.DuckDBPyConnection, lists: list[str] | None = None) -> i
     )
     rows = int(sqlfiles.scalar(con, "select count(*) from main.participants"))
     # Left to itself DuckDB fills its hash tables up to most of the machine's memory (2 GB at
-    # 1M rows); bounded, it spills what it must and, measured, runs as fast. (Ten million rows
-    # once ran on one thread, as two ran out of memory joining every event to every cell; the
-    # cells are now reached through sets of dimensions, and two threads load, replace and merge
-    # 10M within the limit, peak 2.3 GB: the whole-store query 15 s against 20 s on one thread,
-    # a merge 4.9 s against 7.3 s.)
+    # 1M rows); bounded, it spills what it must and, measured, runs as fast.
     bounds: dict[str, str | int] = {"memory_limit": memory_limit(rows)}
+    if rows > LARGE:
+        # Each thread keeps hash tables of its own, so a large store gets no more threads than
+        # were measured inside the limit: two load, replace and merge 10M rows at a peak of
+        # 2.3 GB (the whole-store query 14-15 s against 20 s on one; a merge 4.9 s against 7.3).
+        # One thread used to be the rule, from when two ran out joining every event to every
+        # cell; the cells are now reached through sets of dimensions.
+        bounds["threads"] = min(
+            LARGE_THREADS, int(sqlfiles.scalar(con, "select current_setting('threads')"))
+        )
     metrics.install_macros(con)  # the age macros
     with sqlfiles.settings(con, **bounds):
         if incremental:

@@ -1,8 +1,9 @@
 -- by_country.sql's table read from the store's exact donor extract (metrics.by_country, once it
 -- has checked that the extract is the store's current one and that the filters are one of its
 -- cells): each event country's cell with the filters' period, program and event type ('*':
--- all), for every account scope and no cascade level. Its counts are by_country.sql's (people
--- with a participant row, plus headcounts; rows plus headcounts; events).
+-- all) and no cascade level, as kept under scope '*' (one program's cells are the same in every
+-- account scope, and several programs are never one cell). Its counts are by_country.sql's
+-- (people with a participant row, plus headcounts; rows plus headcounts; events).
 with cells as (
     select country as country_code, people_reached, attendances, events
     from main.extract_exact_cells

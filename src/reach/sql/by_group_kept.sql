@@ -1,7 +1,8 @@
 -- by_group.sql's table read from the store's exact donor extract (metrics.by_group, once it has
 -- checked that the extract is the store's current one and that the filters are one of its
 -- cells): per program or event type ($dim), the cell of that group with the filters' other
--- dimensions ('*': all), for every account scope and no cascade level. Events without a
+-- dimensions ('*': all) and no cascade level, as kept under scope '*' (one program's cells are
+-- the same in every account scope, and several programs are never one cell). Events without a
 -- program are the extract's '(no program)' cell, by_group.sql's '(none)'.
 with cells as (
     select *

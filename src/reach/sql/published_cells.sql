@@ -114,10 +114,10 @@ attendance_rows as (
 ),
 
 -- Most people attend a single event: they are counted per event, then per set of dimensions,
--- before the fan-out into cells. So are people with two rows (most returning people), each row as if it were alone,
--- then corrected (pair_corrections). Only people with three rows or more are grouped per
--- cell and person. (This keeps the rebuild's memory and time to a fraction of grouping every
--- row in every cell.)
+-- before the fan-out into cells. So are people with two rows (most returning people), each
+-- row as if it were alone, then corrected (pair_corrections). Only people with three rows or
+-- more are grouped per cell and person. (This keeps the rebuild's memory and time to a
+-- fraction of grouping every row in every cell.)
 returners as (
     select participant_id, count(*) as rows_n
     from attendance_rows
