@@ -176,15 +176,22 @@ def exact_extract_is_current(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(con.execute(sqlfiles.sql_text("extract_fresh")).fetchall())
 
 
+def _current_cell(con: Connection, filters: Filters) -> dict[str, str] | None:
+    """The exact extract's cell of `filters` (_kept_cell) when this DuckDB store's extract is
+    its current one, else None: what every read of kept cells checks first."""
+    cell = _kept_cell(filters)
+    if cell is None or not isinstance(con, duckdb.DuckDBPyConnection):
+        return None
+    return cell if exact_extract_is_current(con) else None
+
+
 def kept_summary(con: Connection, filters: Filters) -> Summary | None:
     """The summary of `filters` from the exact donor extract (summary.sql's definitions,
     worked out cell by cell by the load that made this store version), or None when the
     extract has no such cell or belongs to another version. A whole store of ten million rows
     is read in milliseconds instead of grouped again."""
-    cell = _kept_cell(filters)
-    if cell is None or not isinstance(con, duckdb.DuckDBPyConnection):
-        return None
-    if not exact_extract_is_current(con):
+    cell = _current_cell(con, filters)
+    if cell is None:
         return None
     row = sqlfiles.first_row(
         con, sqlfiles.sql_text("summary_kept"), {**cell, "age_bands": ages.labels()}
@@ -239,12 +246,8 @@ def reach_over_time(
 def _kept_table(con: Connection, name: str, filters: Filters, **extra: Any) -> pd.DataFrame | None:
     """sql/<name>_kept.sql: <name>.sql's table read from the exact donor extract's cells, or
     None when the filters are no cell of it or it belongs to another store version."""
-    cell = _kept_cell(filters)
-    if cell is None or not isinstance(con, duckdb.DuckDBPyConnection):
-        return None
-    if not exact_extract_is_current(con):
-        return None
-    return _run(con, f"{name}_kept", {**cell, **extra}).df()
+    cell = _current_cell(con, filters)
+    return None if cell is None else _run(con, f"{name}_kept", {**cell, **extra}).df()
 
 
 def by_country(con: Connection, filters: Filters | None = None) -> pd.DataFrame:
