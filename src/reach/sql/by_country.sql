@@ -39,12 +39,7 @@ final as (
         coalesce(l.rows, 0) + coalesce(e.headcount, 0) as attendances,
         e.events,
         n.population,
-        case
-            when n.population > 0
-                -- In doubles, as DuckDB divides a decimal: Spark would keep a rounded decimal.
-                then (coalesce(l.people, 0) + coalesce(e.headcount, 0))::double * 100000
-                    / n.population
-        end as per_100k
+        per_100k(coalesce(l.people, 0) + coalesce(e.headcount, 0), n.population) as per_100k
     from per_country as e
     left join listed as l on l.country_code = e.country_code
     left join names as n on n.country_code = e.country_code

@@ -29,10 +29,7 @@ final as (
         e.attendances::hugeint as attendances,
         e.events,
         n.population,
-        case
-            when n.population > 0
-                then e.people_reached::double * 100000 / n.population
-        end as per_100k
+        per_100k(e.people_reached, n.population) as per_100k
     from cells as e
     left join names as n on n.country_code = e.country_code
     order by people_reached desc, e.country_code

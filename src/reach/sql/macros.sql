@@ -67,6 +67,11 @@ inner join scoped_events(programs, countries, event_types, date_from, date_to) a
 where p.role in ('trainer', 'facilitator')
 group by p.participant_id;
 
+-- People reached per 100,000 inhabitants (null without a population). In doubles, as DuckDB
+-- divides a decimal: Spark would keep a rounded decimal.
+create or replace temp macro per_100k(people, population) as
+case when population > 0 then people::double * 100000 / population end;
+
 -- Every country's name, region and population: the organisation's countries file where it
 -- gives them, else the ISO reference; a code only the countries file knows, from there.
 create or replace temp macro country_names()
