@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from reach import metrics, sqlfiles, store
+from reach import history, metrics, sqlfiles, store
 
 from .conftest import EVENTS_HEADER, csv
 
@@ -114,6 +114,54 @@ def test_replace_replaces_everything(db, write_dir):
     data = dump(db)
     assert [r[0] for r in data["events"]] == ["X1"]
     assert [r[0] for r in data["participants"]] == ["q"]
+
+
+def constraints(path: Path) -> dict[str, set]:
+    """The constraints of the stored-row tables and their undo copies, by table."""
+    with store.connect(path, read_only=True) as con:
+        rows = con.execute(
+            "select table_name, constraint_type, constraint_column_names "
+            "from duckdb_constraints() where table_name in "
+            "('events', 'participants', 'undo_events', 'undo_participants')"
+        ).fetchall()
+    out: dict[str, set] = {}
+    for table, kind, columns in rows:
+        out.setdefault(table, set()).add((kind, tuple(columns)))
+    return out
+
+
+def test_a_replace_keeps_the_old_rows_for_undo_and_makes_the_tables_as_the_schema_does(
+    db, write_dir
+):
+    # A replace-all load renames the stored tables to their undo copies and makes new ones:
+    # the new tables must be the schema's own (key and not-null rules included).
+    before, rows = constraints(db), dump(db)
+    folder = write_dir(
+        events=EVENTS_HEADER + "\nX1,Only,C,seminar,2025-01-01,,Tbilisi,GEO,,,,\n",
+        participants="participant_id,event_id\nq,X1\n",
+    )
+    assert store.load_dir(db, folder, replace=True).applied
+    after = constraints(db)
+    assert after["events"] == before["events"]
+    assert after["participants"] == before["participants"]
+    assert ("PRIMARY KEY", ("event_id",)) in after["events"]
+    assert ("NOT NULL", ("participant_id",)) in after["participants"]
+    with store.connect(db, read_only=True) as con:
+        for table in ("events", "participants"):
+            undo = con.execute(f"select * from undo_{table}").fetchall()
+            assert sorted(undo, key=repr) == rows[table]  # E1 and E2, a b a c: as they were
+    # A merge after it keeps only what it overwrites (nothing: X2 is new); its undo takes
+    # back the merge alone.
+    more = write_dir(
+        events=EVENTS_HEADER + "\nX2,Two,C,seminar,2025-02-01,,Tbilisi,GEO,,,,\n",
+        participants="participant_id,event_id\nr,X2\n",
+    )
+    assert store.load_dir(db, more).applied
+    with store.connect(db, read_only=True) as con:
+        assert con.execute("select count(*) from undo_events").fetchone() == (0,)
+        assert con.execute("select count(*) from undo_participants").fetchone() == (0,)
+    assert history.undo_last(db) == 3
+    assert [r[0] for r in dump(db)["events"]] == ["X1"]
 
 
 def test_a_refused_load_leaves_the_store_exactly_as_it_was(db, write_dir):

@@ -89,6 +89,7 @@ def _open(
 
 def init_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create the tables if they are not there, and the library's country reference."""
+    sqlfiles.run_script(con, "schema_rows")
     sqlfiles.run_script(con, "schema")
     if not sqlfiles.scalar(con, "select count(*) from country_reference"):
         con.register("_ref", countries.reference())
@@ -244,12 +245,12 @@ def _apply(con: duckdb.DuckDBPyConnection, replace: bool, dedupe: bool) -> dict[
         k: int(v) for k, v in sqlfiles.first_row(con, sqlfiles.sql_text("load_counts")).items()
     }
     targets_given = bool(sqlfiles.scalar(con, "select count(*) from stg_targets"))
-    _save_undo(con, replace, targets_given)
     if replace:
         stored = sqlfiles.scalar(con, "select count(*) from participants")
         counts["participant_rows_removed"] = int(stored)
-        con.execute("delete from participants")
-        con.execute("delete from events")
+    _save_undo(con, replace, targets_given)
+    if replace:
+        # events and participants are already new, empty tables (see _save_undo).
         con.execute("delete from countries")
         if targets_given:
             con.execute("delete from targets")
@@ -323,12 +324,21 @@ def refresh_derived(con: duckdb.DuckDBPyConnection) -> None:
 
 def _save_undo(con: duckdb.DuckDBPyConnection, replace: bool, targets_given: bool) -> None:
     """Keep what the planned load will overwrite, so undo can put it back exactly."""
-    for table in ("undo_events", "undo_participants", "undo_countries", "undo_targets",
-                  "undo_keys"):  # fmt: skip
+    # The undo copies of the stored rows are made anew, not emptied row by row: after a
+    # replace-all load they hold every row, and deleting them all is slow to commit.
+    for table in ("events", "participants"):
+        con.execute(f"drop table undo_{table}")
+        if replace:
+            # The stored rows become the undo copy by renaming their table. Copying every row,
+            # then deleting every row (the events' key index most of all) made a replace-all
+            # load 0.75 s slower than a fresh one at a million rows, mostly in the commit.
+            con.execute(f"alter table {table} rename to undo_{table}")
+        else:
+            con.execute(f"create table undo_{table} as select * from {table} limit 0")
+    for table in ("undo_countries", "undo_targets", "undo_keys"):
         con.execute(f"delete from {table}")
     if replace:
-        con.execute("insert into undo_events select * from events")
-        con.execute("insert into undo_participants select * from participants")
+        sqlfiles.run_script(con, "schema_rows")  # events and participants, new and empty
         con.execute("insert into undo_countries select * from countries")
         con.execute("insert into undo_keys values ('all', null)")
         if targets_given:
