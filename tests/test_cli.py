@@ -166,6 +166,25 @@ def test_an_unusable_store_path_gives_a_sentence_not_a_traceback(tmp_path):
     assert proc.stderr.startswith("ERROR") and "Traceback" not in proc.stderr
 
 
+def test_a_reader_that_stops_reading_ends_the_output_quietly(good_dir):
+    # `summary --json | head -c 10`: the pipe is closed before Reach writes to it (closed
+    # here at once, while the child is still starting), so its write always meets a closed pipe.
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "reach", "summary", "--data", str(good_dir), "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    proc.stdout.close()
+    try:
+        err = proc.stderr.read()
+        assert proc.wait(timeout=120) == 1
+    finally:
+        proc.kill()
+        proc.stderr.close()
+    assert err == ""  # no "could not finish", no traceback, no "Exception ignored"
+
+
 def test_demo_is_the_same_for_the_same_seed(tmp_path, capsys):
     for name in ("a", "b"):
         assert main(["demo", str(tmp_path / name), "--rows", "800", "--seed", "3"]) == 0

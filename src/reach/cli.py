@@ -45,6 +45,17 @@ def _folder(text: str) -> Path:
     return path
 
 
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush finds no closed pipe."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return  # not a file descriptor (a test's captured output): nothing will be flushed
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
+
+
 def _error(message: str) -> None:
     """A sentence for the user on stderr, after the ERROR tag (kept as written, like validate's)."""
     print(f"ERROR   {message}", file=sys.stderr)
@@ -504,6 +515,11 @@ def _main(argv: list[str] | None) -> int:
         return EXIT_USAGE
     except store.StoreBusy as exc:
         _error(str(exc))
+        return EXIT_ERRORS
+    except BrokenPipeError:
+        # The reader of the output went away (`summary --json | head`): stop quietly, as
+        # Unix tools do, with nothing more written to the closed pipe at exit.
+        _drop_stdout()
         return EXIT_ERRORS
     except Exception as exc:  # noqa: BLE001 - the user gets a sentence, not a traceback
         if os.environ.get("REACH_DEBUG"):
