@@ -87,10 +87,15 @@ def _open(
         con.close()
 
 
-def init_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the tables if they are not there, and the library's country reference."""
+def create_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the store's tables if they are not there (the stored rows' first)."""
     sqlfiles.run_script(con, "schema_rows")
     sqlfiles.run_script(con, "schema")
+
+
+def init_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the tables if they are not there, and the library's country reference."""
+    create_tables(con)
     if not sqlfiles.scalar(con, "select count(*) from country_reference"):
         con.register("_ref", countries.reference())
         con.execute("insert into country_reference select * from _ref")
@@ -214,10 +219,13 @@ def _describe(sources: list[Source | None]) -> str:
     return json.dumps(files)
 
 
-def _apply(con: duckdb.DuckDBPyConnection, replace: bool, dedupe: bool) -> dict[str, int]:
+def _apply(
+    con: duckdb.DuckDBPyConnection, replace: bool, dedupe: bool, fresh: bool = False
+) -> dict[str, int]:
     """Write the staged tables into the store (inside the caller's transaction).
 
     dedupe: the upload lists someone twice at one event in one role (the row is kept once).
+    fresh: the store had no tables before this load.
     """
     params = {"replace": replace}
     columns = "participant_id, event_id, gender, role, birth_year, country_code, organization"
@@ -298,13 +306,17 @@ def _apply(con: duckdb.DuckDBPyConnection, replace: bool, dedupe: bool) -> dict[
     counts["targets_loaded"] = int(
         targets_given and sqlfiles.scalar(con, "select count(*) from stg_targets")
     )
-    refresh_derived(con)
+    # A merge works levels out only in the cascade trees it touches (found while staging).
+    refresh_derived(con, incremental=not replace and not fresh)
     return counts
 
 
-def refresh_derived(con: duckdb.DuckDBPyConnection) -> None:
-    """Recompute every event's level, root, order and has-a-list flag."""
-    sqlfiles.materialize(con, "event_derived", "event_derived")
+def refresh_derived(con: duckdb.DuckDBPyConnection, incremental: bool = False) -> None:
+    """Recompute every event's level, root, order and has-a-list flag (incremental: levels
+    and roots only in the trees of temp._touched_roots, and of events with none yet)."""
+    if not incremental:
+        con.execute("create or replace temp table _touched_roots (root_event_id varchar)")
+    sqlfiles.materialize(con, "event_derived", "event_derived", {"incremental": incremental})
     con.execute(
         """
         update events set
@@ -404,7 +416,7 @@ def load(
             )
             if incremental:
                 extract.keep_events(con)
-            counts = _apply(con, replace, dedupe)
+            counts = _apply(con, replace, dedupe, fresh)
             load_id = bump_version(con)
             for found in report.linking.values():
                 people.save(con, found, load_id)

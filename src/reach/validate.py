@@ -605,6 +605,20 @@ def _event_views(con: duckdb.DuckDBPyConnection, merge: bool) -> None:
             "where event_id is not null)"
         )
     con.execute(f"create or replace temp view all_events as {staged}")
+    # The events whose chains a cycle could run through: a merge's trees (touched_roots.sql),
+    # not every stored event. The table stays for the load, which derives levels over them.
+    if merge:
+        sqlfiles.materialize(con, "_touched_roots", "touched_roots")
+        chains = (
+            "select * from all_events where event_id in "
+            "(select event_id from stg_events where event_id is not null) "
+            "or event_id in (select event_id from main.events where root_event_id is null "
+            "or root_event_id in (select root_event_id from temp._touched_roots))"
+        )
+    else:
+        con.execute("create or replace temp table _touched_roots (root_event_id varchar)")
+        chains = "select * from all_events"
+    con.execute(f"create or replace temp view chain_events as {chains}")
     con.execute(f"create or replace temp view attendance_events as {attending}")
     programs = "select program from stg_events where program is not null"
     if merge:

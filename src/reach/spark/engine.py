@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from .. import countries, metrics, sqlfiles
+from .. import countries, metrics, sqlfiles, store
 from . import portable
 from .session import SparkUnavailable, missing, quiet, session
 
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 __all__ = ["SparkEngine", "SparkUnavailable", "connect", "missing", "session", "store_views"]
 
-# The store's columns in the store's order (sql/schema.sql): the views have exactly these,
+# The store's columns in the store's order (sql/schema_rows.sql): the views have exactly these,
 # so `select *` means the same on both engines.
 EVENT_COLUMNS = (
     "event_id", "title", "program", "event_type", "start_date", "end_date", "city",
@@ -108,7 +108,7 @@ class SparkEngine:
         # An empty store of the same schema, in memory: DuckDB types each query on it
         # (no rows to read) and holds the Spark rows for the caller in those types.
         self.local = duckdb.connect()
-        sqlfiles.run_script(self.local, "schema")
+        store.create_tables(self.local)
         metrics.install_macros(self.local)
 
     def run(self, name: str, params: dict[str, Any]) -> duckdb.DuckDBPyRelation:

@@ -1,5 +1,6 @@
 -- Every problem in stg_events, one row per problem and row (grouped by group_issues.sql).
 -- Needs: stg_events, all_events (event_id, parent_event_id) after the load would apply,
+-- chain_events (the same, or for a merge only the cascade trees it touches: touched_roots.sql),
 -- attendance_events (event_id) that would have participant rows after the load.
 with recursive e as (
     select * from stg_events
@@ -95,7 +96,7 @@ nodes as (
     select
         event_id,
         if(bool_or(parent_event_id is null), null, min(parent_event_id)) as parent_event_id
-    from all_events
+    from chain_events
     group by event_id
 ),
 
