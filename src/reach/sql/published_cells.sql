@@ -41,20 +41,24 @@ ev as (
 
 -- Events with the same dimensions (year, quarter, program, country, type, level) share every
 -- cell: a small integer for each such set, so the fan-out into cells is worked out per set
--- (a few thousand) and joined to the events on one integer, not on six text columns.
-ev_dims as (
+-- (a few thousand) and joined to the events on one integer, not on six text columns. The sets
+-- are found by grouping, then numbered: sorting every event on six columns cost more.
+dim_values as (
     select
-        event_id,
-        dense_rank() over (
+        row_number() over (
             order by yr, qtr, program, country_code, event_type, cascade_level
-        ) as dims
-    from ev
+        ) as dims,
+        yr, qtr, program, country_code, event_type, cascade_level
+    from (select distinct yr, qtr, program, country_code, event_type, cascade_level from ev)
 ),
 
-dim_values as (
-    select distinct d.dims, e.yr, e.qtr, e.program, e.country_code, e.event_type, e.cascade_level
+ev_dims as (
+    select e.event_id, v.dims
     from ev as e
-    inner join ev_dims as d using (event_id)
+    inner join dim_values as v
+        on v.yr = e.yr and v.qtr = e.qtr and v.program = e.program
+        and v.country_code = e.country_code and v.event_type = e.event_type
+        and v.cascade_level is not distinct from e.cascade_level
 ),
 
 scoped_dims as (
@@ -442,12 +446,22 @@ event_counts as (
 
 -- A cascade link counts in a cell when both its parent and its child are in that cell: the
 -- cells holding both are found once per pair of sets of dimensions, then given to the links.
+-- Only links whose parent has participant rows here count for activation (its base and its
+-- activated both attended the parent): after a merge, when few rows are counted, few links.
+attended_parents as (
+    select distinct event_id
+    from temp._cells_participants
+    where role = 'participant'
+        and event_id in (select parent_event_id from ev)
+),
+
 link_dims as (
     select ch.event_id as child, ch.parent_event_id as parent, p.dims as parent_dims,
         c.dims as child_dims
     from ev as ch
     inner join ev_dims as c on c.event_id = ch.event_id
     inner join ev_dims as p on p.event_id = ch.parent_event_id
+    semi join attended_parents as a on a.event_id = ch.parent_event_id
 ),
 
 link_dims_cells as (
