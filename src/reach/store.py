@@ -228,6 +228,10 @@ def _apply(
     fresh: the store had no tables before this load.
     """
     params = {"replace": replace}
+    incremental = not replace and not fresh
+    if incremental:
+        # The trees this merge touches, from the roots stored before it writes anything.
+        sqlfiles.materialize(con, "_touched_roots", "touched_roots")
     columns = "participant_id, event_id, gender, role, birth_year, country_code, organization"
     # An earlier load on this connection may have left it as the other kind (table or view).
     kind = sqlfiles.temp_kind(con, "stg_attendance")
@@ -306,14 +310,15 @@ def _apply(
     counts["targets_loaded"] = int(
         targets_given and sqlfiles.scalar(con, "select count(*) from stg_targets")
     )
-    # A merge works levels out only in the cascade trees it touches (found while staging).
-    refresh_derived(con, incremental=not replace and not fresh)
+    # A merge works levels out only in the cascade trees it touches (found above).
+    refresh_derived(con, incremental=incremental)
     return counts
 
 
 def refresh_derived(con: duckdb.DuckDBPyConnection, incremental: bool = False) -> None:
     """Recompute every event's level, root, order and has-a-list flag (incremental: levels
-    and roots only in the trees of temp._touched_roots, and of events with none yet)."""
+    and roots only in the trees of temp._touched_roots, made by _apply from the roots stored
+    before the merge, and of events with none yet)."""
     if not incremental:
         con.execute("create or replace temp table _touched_roots (root_event_id varchar)")
     sqlfiles.materialize(con, "event_derived", "event_derived", {"incremental": incremental})

@@ -606,7 +606,7 @@ def _event_views(con: duckdb.DuckDBPyConnection, merge: bool) -> None:
         )
     con.execute(f"create or replace temp view all_events as {staged}")
     # The events whose chains a cycle could run through: a merge's trees (touched_roots.sql),
-    # not every stored event. The table stays for the load, which derives levels over them.
+    # not every stored event.
     if merge:
         sqlfiles.materialize(con, "_touched_roots", "touched_roots")
         chains = (
@@ -616,7 +616,6 @@ def _event_views(con: duckdb.DuckDBPyConnection, merge: bool) -> None:
             "or root_event_id in (select root_event_id from temp._touched_roots))"
         )
     else:
-        con.execute("create or replace temp table _touched_roots (root_event_id varchar)")
         chains = "select * from all_events"
     con.execute(f"create or replace temp view chain_events as {chains}")
     con.execute(f"create or replace temp view attendance_events as {attending}")
