@@ -257,12 +257,12 @@ def _apply(
         k: int(v) for k, v in sqlfiles.first_row(con, sqlfiles.sql_text("load_counts")).items()
     }
     targets_given = bool(sqlfiles.scalar(con, "select count(*) from stg_targets"))
-    if replace:
-        stored = sqlfiles.scalar(con, "select count(*) from participants")
-        counts["participant_rows_removed"] = int(stored)
     _save_undo(con, replace, targets_given)
     if replace:
-        # events and participants are already new, empty tables (see _save_undo).
+        # The stored rows are now the undo copy, and events and participants new, empty
+        # tables (see _save_undo).
+        stored = sqlfiles.scalar(con, "select count(*) from undo_participants")
+        counts["participant_rows_removed"] = int(stored)
         con.execute("delete from countries")
         if targets_given:
             con.execute("delete from targets")
@@ -320,6 +320,7 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, incremental: bool = False) -
     and roots only in the trees of temp._touched_roots, made by _apply from the roots stored
     before the merge, and of events with none yet)."""
     if not incremental:
+        # event_derived.sql names the table even when it works every event out: an empty one.
         con.execute("create or replace temp table _touched_roots (root_event_id varchar)")
     sqlfiles.materialize(con, "event_derived", "event_derived", {"incremental": incremental})
     con.execute(
