@@ -92,6 +92,20 @@ def test_the_chunked_checks_see_across_chunk_boundaries(tmp_path, monkeypatch):
     assert read.prepare_file(path, path.name) is None
 
 
+def test_a_character_cut_short_before_an_ascii_chunk_is_not_taken_for_utf8(tmp_path, monkeypatch):
+    # ASCII chunks are not decoded, unless a character was cut short just before them: here
+    # \xd0 (a Cyrillic letter's first byte) is followed by "ab," and only then by \x90, its
+    # missing half. Decoded apart, the two halves would pass for "А".
+    head = b"participant_id,event_id\np1,E1\n"
+    monkeypatch.setattr(read, "HEAD", len(head))
+    monkeypatch.setattr(read, "CHUNK", 3)
+    path = tmp_path / "participants.csv"
+    path.write_bytes(head + b"pq\xd0" + b"ab," + b"\x90\n")
+    assert read.prepare_file(path, path.name) is None
+    path.write_bytes(head + b"pq\xd0" + b"\x90b," + b"E2\n")  # the same letter, whole
+    assert read.prepare_file(path, path.name) is not None
+
+
 def test_a_file_with_more_lines_than_rows_allowed_is_left_to_prepare(tmp_path, monkeypatch):
     monkeypatch.setenv("REACH_MAX_ROWS", "2")
     path = tmp_path / "participants.csv"
