@@ -129,8 +129,10 @@ returners as (
     having count(*) > 1
 ),
 
+-- Each numbered (pid): grouping millions of rows per cell and person is quicker on two
+-- integers than on an integer and the ID's text. So are the other per-cell person groups below.
 many as (
-    select participant_id from returners where rows_n > 2
+    select participant_id, row_number() over () as pid from returners where rows_n > 2
 ),
 
 -- A single-event person's age is that event's start year minus the row's birth year.
@@ -180,10 +182,10 @@ single_counts as (
 
 attendance as (
     select
-        c.cell_id, a.participant_id, a.gender, a.birth_year, a.start_year, a.event_order,
+        c.cell_id, r.pid, a.gender, a.birth_year, a.start_year, a.event_order,
         a.cascade_level
     from attendance_rows as a
-    semi join many as r on r.participant_id = a.participant_id
+    inner join many as r on r.participant_id = a.participant_id
     inner join ev_dims as d on d.event_id = a.event_id
     inner join dims_in_cells as c on c.dims = d.dims
 ),
@@ -191,7 +193,7 @@ attendance as (
 people as (
     select
         cell_id,
-        participant_id,
+        pid,
         coalesce(
             arg_max(gender, event_order) filter (where gender <> 'undisclosed'), 'undisclosed'
         ) as gender,
@@ -201,7 +203,7 @@ people as (
         ) as band,
         count(*) as attendances
     from attendance
-    group by cell_id, participant_id
+    group by cell_id, pid
 ),
 
 -- A person with two rows was counted above once per row. The cells holding both rows (every
@@ -356,7 +358,7 @@ trainer_person_rows as (
 -- before the fan-out into cells, as single-event people are. Only trainers with more rows
 -- are grouped per cell and person.
 trainer_returners as (
-    select participant_id
+    select participant_id, row_number() over () as pid
     from trainer_person_rows
     group by participant_id
     having count(*) > 1
@@ -373,7 +375,7 @@ single_trainers as (
 trainer_rows as (
     select
         c.cell_id,
-        t.participant_id,
+        r.pid,
         -- A tie (trainer and facilitator at one event) goes to the greater gender, as in
         -- macros.sql's trainer_gender; here the key is one integer, not a struct, because
         -- the extract holds many of these groups (female < male < other, as text sorts).
@@ -386,10 +388,10 @@ trainer_rows as (
             'undisclosed'
         ) as gender
     from trainer_person_rows as t
-    semi join trainer_returners as r on r.participant_id = t.participant_id
+    inner join trainer_returners as r on r.participant_id = t.participant_id
     inner join ev_dims as d on d.event_id = t.event_id
     inner join dims_in_cells as c on c.dims = d.dims
-    group by c.cell_id, t.participant_id
+    group by c.cell_id, r.pid
 ),
 
 trainer_counts as (
@@ -490,7 +492,8 @@ parent_rows as (
 ),
 
 parent_people as (
-    select participant_id, count(*) as rows_n, min(parent) as parent
+    select participant_id, count(*) as rows_n, min(parent) as parent,
+        row_number() over () as pid
     from parent_rows
     group by participant_id
 ),
@@ -507,9 +510,9 @@ base_counts as (
     union all
     select cell_id, count(*) as people
     from (
-        select distinct l.cell_id, a.participant_id
+        select distinct l.cell_id, p.pid
         from parent_rows as a
-        semi join parent_people as p on p.participant_id = a.participant_id and p.rows_n > 1
+        inner join parent_people as p on p.participant_id = a.participant_id and p.rows_n > 1
         inner join linked_parents as l on l.parent = a.parent
     )
     group by cell_id
