@@ -281,7 +281,8 @@ def prepare(data: bytes, name: str, workdir: Path, source: Path | None = None) -
 
 # How much of a file is read at a time when it is checked in place (prepare_file).
 CHUNK = 16 * 1024 * 1024
-# A blank line, LF or CRLF. (A regular expression: `b"\n\n" in chunk` is three times slower.)
+# A blank line, LF or CRLF: one regular expression, a third of the time of the two `in`
+# tests it replaced (`b"\n\n"` and `b"\n\r\n"`).
 _BLANK_LINE = re.compile(rb"\n\r?\n")
 # Enough bytes for the first 65,536 characters prepare() looks at (4 bytes a character at most).
 HEAD = 4 * 65536
@@ -318,7 +319,7 @@ def prepare_file(path: Path, name: str) -> CsvText | None:
                     return None
                 quotes += chunk.count(b'"')
                 lines += chunk.count(b"\n")
-                last = (last + chunk)[-2:]
+                last = (last + chunk[-2:])[-2:]  # never a copy of the whole chunk
                 chunk = f.read(CHUNK)
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:

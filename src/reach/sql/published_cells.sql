@@ -130,7 +130,8 @@ returners as (
 ),
 
 -- Each numbered (pid): grouping millions of rows per cell and person is quicker on two
--- integers than on an integer and the ID's text. So are the other per-cell person groups below.
+-- integers than on an integer and the ID's text. So are the trainers with more than one row
+-- and activation's base below (the activated, few, keep the ID).
 many as (
     select participant_id, row_number() over () as pid from returners where rows_n > 2
 ),
