@@ -118,3 +118,27 @@ def test_a_store_without_an_extract_is_worked_out(memory_con):
     assert result.applied
     assert metrics.kept_summary(memory_con, Filters()) is None
     assert metrics.summary(memory_con).people_reached == 1
+
+
+def test_several_scopes_are_read_in_one_query_each_in_its_own_place(con):
+    # The hand counts above, asked together and out of order, with scopes no cell holds (and
+    # one asked twice) between them: each answer lands where its scope was asked.
+    scopes = [
+        Filters(**YEAR),
+        Filters(programs=("A", "B")),
+        Filters(),
+        Filters(programs=("A",)),
+        Filters(date_from=dt.date(2025, 1, 1)),
+        Filters(**YEAR),
+    ]
+    kept = metrics.kept_summaries(con, scopes)
+    assert [k.people_reached if k else None for k in kept] == [16, None, 19, 7, None, 16]
+    assert kept[0].age == band_counts(b10_14=1, b15_19=1, b50=1, unknown=13)
+    assert kept[3].age == band_counts(b0_9=1, b10_14=2, b15_19=1, b40_49=1, unknown=2)
+    # summaries() works out the others, as summary() would one by one.
+    assert metrics.summaries(con, scopes) == [metrics.summary(con, f) for f in scopes]
+
+
+def test_no_scope_asks_nothing_of_the_store(con):
+    assert metrics.kept_summaries(con, []) == []
+    assert metrics.summaries(con, []) == []

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+import sys
 import unicodedata
 from functools import cache
+from importlib import resources
+from pathlib import Path
 
+import babel
+import countryinfo
 import duckdb
 import pandas as pd
+import pycountry
 
-from . import countries, labels, sqlfiles
+from . import contract, countries, i18n, labels, sqlfiles
 from .contract import EVENT_TYPE_SPELLINGS, GENDER_SPELLINGS, ROLE_SPELLINGS
 from .i18n import _
 
@@ -125,19 +132,77 @@ def spellings(kind: str) -> dict[str, str]:
     return out
 
 
-def install_lookups(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the temp lookup tables the staging SQL joins against."""
-    tables = {
+# The lookup tables staging joins against, each kept in the store as main.lookup_<name>.
+LOOKUPS = (
+    "gender_spelling", "role_spelling", "event_type_spelling", "country_spelling",
+    "country_reference",
+)  # fmt: skip
+
+
+@cache
+def lookups_fingerprint() -> str:
+    """What the lookup tables are made from: the code that makes them, the catalogs and the
+    versions of the registries they read (SHA-256). Another fingerprint: make them again."""
+    digest = hashlib.sha256()
+    for module in (contract, labels, countries, i18n, sys.modules[__name__]):
+        digest.update(Path(str(module.__file__)).read_bytes())
+    locale = resources.files("reach").joinpath("locale")
+    for lang in i18n.LANGUAGES:
+        po = locale.joinpath(lang, "LC_MESSAGES", f"{i18n.DOMAIN}.po")
+        digest.update(po.read_bytes() if po.is_file() else b"")
+    for library in (babel, pycountry, countryinfo):
+        digest.update(str(getattr(library, "__version__", "")).encode())
+    return digest.hexdigest()
+
+
+def _lookup_frames() -> dict[str, pd.DataFrame]:
+    return {
         "gender_spelling": _pairs(spellings("gender"), "spelling", "gender"),
         "role_spelling": _pairs(spellings("role"), "spelling", "role"),
         "event_type_spelling": _pairs(spellings("event_type"), "spelling", "event_type"),
         "country_spelling": countries.spellings(),
         "country_reference": countries.reference(),
     }
-    for name, df in tables.items():
+
+
+def _kept_lookups(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when the store keeps the lookup tables made from what Reach has now."""
+    found = sqlfiles.scalar(
+        con,
+        "select count(*) from duckdb_tables() where not temporary and schema_name = 'main' "
+        "and database_name = current_database() and list_contains($names, table_name)",
+        {"names": ["meta", *(f"lookup_{name}" for name in LOOKUPS)]},
+    )
+    if found != len(LOOKUPS) + 1:
+        return False
+    kept = sqlfiles.scalar(con, "select value from main.meta where key = 'lookups'")
+    return kept == lookups_fingerprint()
+
+
+def install_lookups(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the temp lookup tables the staging SQL joins against: copies of the store's kept
+    ones when they are current, else made here (every language's spellings, worked out from
+    the catalogs and registries in a few tenths of a second: what a small merge would pay)."""
+    if _kept_lookups(con):
+        for name in LOOKUPS:
+            con.execute(f"create or replace temp table {name} as from main.lookup_{name}")
+        return
+    for name, df in _lookup_frames().items():
         con.register("_lookup_df", df)
         con.execute(f"create or replace temp table {name} as select * from _lookup_df")
         con.unregister("_lookup_df")
+
+
+def keep_lookups(con: duckdb.DuckDBPyConnection) -> None:
+    """Keep the lookup tables staging used in the store (inside a load's transaction), unless
+    it keeps these already: the next load in another process reads them instead."""
+    if _kept_lookups(con):
+        return
+    for name in LOOKUPS:
+        con.execute(f"create or replace table main.lookup_{name} as select * from temp.{name}")
+    con.execute(
+        "insert or replace into main.meta values ('lookups', $v)", {"v": lookups_fingerprint()}
+    )
 
 
 def event_type_key(value: str) -> str:

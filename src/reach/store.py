@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import __version__, countries, extract, metrics, people, sqlfiles
+from . import __version__, countries, extract, metrics, normalize, people, sqlfiles
 from .i18n import _
 from .validate import Report, Source, sources_in, stage
 
@@ -413,6 +413,7 @@ def load(
         try:
             fresh = not is_initialised(con)
             init_schema(con)
+            normalize.keep_lookups(con)
             before = None if fresh else current_summary(con)
             dedupe = any(i.code == "duplicate_attendance" for i in report.warnings)
             # A merge into a store whose exact extract is current rebuilds only the donor

@@ -142,23 +142,35 @@ def _actual(summary: metrics.Summary, indicator: str, gender: str, age_band: str
 
 def actuals(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> list[int]:
     """The exact actual of each target row, from the metrics layer."""
-    summaries: dict[tuple, metrics.Summary] = {}
-    out = []
-    for t in rows.itertuples(index=False):
-        scope = (t.program, t.period_start, t.period_end, t.country_code)
-        if scope not in summaries:
-            # One summary per program, period and country: a file's indicators share it.
-            summaries[scope] = metrics.summary(
-                con,
-                Filters(
-                    programs=(t.program,),
-                    countries=(t.country_code,) if t.country_code else (),
-                    date_from=t.period_start,
-                    date_to=t.period_end,
-                ),
+    # One summary per program, period and country: a file's indicators share it.
+    scopes = list(
+        dict.fromkeys(
+            (t.program, t.period_start, t.period_end, t.country_code)
+            for t in rows.itertuples(index=False)
+        )
+    )
+    found = metrics.summaries(
+        con,
+        [
+            Filters(
+                programs=(program,),
+                countries=(country,) if country else (),
+                date_from=start,
+                date_to=end,
             )
-        out.append(_actual(summaries[scope], t.indicator, t.gender, t.age_band))
-    return out
+            for program, start, end, country in scopes
+        ],
+    )
+    by_scope = dict(zip(scopes, found, strict=True))
+    return [
+        _actual(
+            by_scope[(t.program, t.period_start, t.period_end, t.country_code)],
+            t.indicator,
+            t.gender,
+            t.age_band,
+        )  # fmt: skip
+        for t in rows.itertuples(index=False)
+    ]
 
 
 UNCLEAR = STATUSES[-1]  # a suppressed count whose status depends on what it hides

@@ -1,16 +1,27 @@
--- The summary of one donor-extract cell, exact (metrics.kept_summary, which first checks that
--- the extract is the store's current one): the cell of all account scopes with this period,
--- program, country and event type ('*': all), no cascade level; in summary.sql's shape, `age`
--- listing every band ($age_bands, in order) and gender. No row: no such cell.
-with cell as (
-    select *
-    from main.extract_exact_cells
-    where scope_key = '*'
-        and period = $period
-        and program = $program
-        and country = $country
-        and event_type = $event_type
-        and level = -1
+-- The summaries of donor-extract cells, exact (metrics.kept_summaries, which first checks that
+-- the extract is the store's current one): for each wanted cell, the cell of all account
+-- scopes with its period, program, country and event type ('*': all) and no cascade level,
+-- given as four lists read side by side ($periods, $programs, $countries, $event_types); in
+-- summary.sql's shape with `pos`, the cell's place in those lists, and `age` listing every
+-- band ($age_bands, in order) and gender. No row for a cell: the extract has no such cell.
+with wanted as (
+    select
+        unnest($periods::varchar[]) as period,
+        unnest($programs::varchar[]) as program,
+        unnest($countries::varchar[]) as country,
+        unnest($event_types::varchar[]) as event_type,
+        generate_subscripts($periods::varchar[], 1) as pos
+),
+
+cell as (
+    select w.pos, c.*
+    from main.extract_exact_cells as c
+    inner join wanted as w
+        on c.period = w.period
+        and c.program = w.program
+        and c.country = w.country
+        and c.event_type = w.event_type
+    where c.scope_key = '*' and c.level = -1
 ),
 
 bands as (
@@ -23,20 +34,27 @@ genders as (
         as g (gender, pos)
 ),
 
-final as (
+-- Every band and gender of each cell, in order (absent: 0).
+age as (
     select
-        c.*,
-        (
-            select list(
-                struct_pack(band := b.band, gender := g.gender, people := coalesce(a.people, 0))
-                order by b.pos, g.pos
-            )
-            from bands as b
-            cross join genders as g
-            left join main.extract_exact_ages as a
-                on a.cell_id = c.cell_id and a.band = b.band and a.gender = g.gender
+        c.cell_id,
+        list(
+            struct_pack(band := b.band, gender := g.gender, people := coalesce(a.people, 0))
+            order by b.pos, g.pos
         ) as age
     from cell as c
+    cross join bands as b
+    cross join genders as g
+    left join main.extract_exact_ages as a
+        on a.cell_id = c.cell_id and a.band = b.band and a.gender = g.gender
+    group by c.cell_id
+),
+
+final as (
+    select c.*, a.age
+    from cell as c
+    inner join age as a using (cell_id)
+    order by c.pos
 )
 
 select * from final
