@@ -203,6 +203,8 @@ def _changed_cells(
     and events counted as they are now, less the same counted as they were; the numbers of
     events and countries and the depth, over every event (extract_delta.sql)."""
     _touched(con, lists)
+    # Kept until _replace_changed_cells has taken these cells out.
+    sqlfiles.materialize(con, "_changed_cell_ids", "extract_changed_cells")
     sqlfiles.materialize(con, "_delta_people", "extract_people")
     sqlfiles.materialize(con, "_delta_events", "extract_delta_events")
     params = {**ages.params(), "incremental": True}
@@ -253,19 +255,15 @@ def exact_cells(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 def _replace_changed_cells(con: duckdb.DuckDBPyConnection, tables: dict[str, pd.DataFrame]) -> None:
     """Swap the cells a merge may have changed for their new numbers (new cell IDs), in the
     exact and the published tables alike: `tables` maps each table to its new rows."""
-    changed = "changed_cell(c.scope_key, c.period, c.program, c.country, c.event_type, c.level)"
     # New IDs above every kept one, the same in every table: a cell ID pairs a cell with its
-    # ages, and a published cell with its exact counts.
+    # ages, and a published cell with its exact counts (disclosure.frame keeps every row). So
+    # the changed cells found once (temp._changed_cell_ids, by _changed_cells) go from all four.
     offset = int(sqlfiles.scalar(con, f"select coalesce(max(cell_id), 0) from {SCHEMA}.cells"))
-    for cells_table, ages_table in (
-        (f"main.{EXACT[0]}", f"main.{EXACT[1]}"),
-        (f"{SCHEMA}.cells", f"{SCHEMA}.ages"),
-    ):
-        con.execute(
-            f"delete from {ages_table} where cell_id in "
-            f"(select c.cell_id from {cells_table} as c where {changed})"
-        )
-        con.execute(f"delete from {cells_table} as c where {changed}")
+    try:
+        for table in (f"main.{EXACT[1]}", f"main.{EXACT[0]}", f"{SCHEMA}.ages", f"{SCHEMA}.cells"):
+            con.execute(f"delete from {table} where cell_id in (from temp._changed_cell_ids)")
+    finally:
+        con.execute("drop table temp._changed_cell_ids")
     for table, frame in tables.items():
         con.register("_published", frame.assign(cell_id=frame["cell_id"] + offset))
         try:

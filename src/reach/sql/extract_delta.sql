@@ -1,17 +1,16 @@
 -- The donor cells a merge changed, exact, from what they held before it. Counts of people
 -- (and the headcounts in them) are sums, over people and events: each is the stored count
--- (main.extract_exact_cells), plus the merge's people and events as they are now
--- (temp._exact_after), less the same as they were (temp._exact_before); all three come from
--- published_cells.sql, the last two over those people's rows and events alone
--- (extract_rows_after.sql, extract_rows_before.sql, extract_delta_events.sql). The numbers of
--- events and countries and the depth are not sums: they come from a count over every event
--- with no rows (temp._exact_events), which also lists the cells that hold an event now (a
--- cell no event holds any more is not there, so not here). Cells are matched on their
--- dimensions (never null: published_cells.sql keeps no cell with a null one); the IDs are
--- those of _exact_events.
+-- (main.extract_exact_cells, the cells of temp._changed_cell_ids), plus the merge's people
+-- and events as they are now (temp._exact_after), less the same as they were
+-- (temp._exact_before); all three come from published_cells.sql, the last two over those
+-- people's rows and events alone (extract_rows_after.sql, extract_rows_before.sql,
+-- extract_delta_events.sql). The numbers of events and countries and the depth are not sums:
+-- they come from a count over every event with no rows (temp._exact_events), which also lists
+-- the cells that hold an event now (a cell no event holds any more is not there, so not
+-- here). Cells are matched on their dimensions (never null: published_cells.sql keeps no cell
+-- with a null one); the IDs are those of _exact_events.
 with stored as (
-    select * from main.extract_exact_cells as c
-    where changed_cell(c.scope_key, c.period, c.program, c.country, c.event_type, c.level)
+    select * from main.extract_exact_cells semi join temp._changed_cell_ids using (cell_id)
 ),
 
 final as (

@@ -6,7 +6,7 @@ with stored as (
         g.gender, g.people
     from main.extract_exact_cells as c
     inner join main.extract_exact_ages as g using (cell_id)
-    where changed_cell(c.scope_key, c.period, c.program, c.country, c.event_type, c.level)
+    semi join temp._changed_cell_ids using (cell_id)
 ),
 
 grid as (
