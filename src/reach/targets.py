@@ -168,7 +168,7 @@ def actuals(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> list[int]:
             t.indicator,
             t.gender,
             t.age_band,
-        )  # fmt: skip
+        )
         for t in rows.itertuples(index=False)
     ]
 
