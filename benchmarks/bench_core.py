@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 import duckdb
+from peak import CHILD_PEAK
 
 from reach import demo, metrics
 from reach.metrics import Filters
@@ -48,14 +49,14 @@ def floor_read_and_count(data: Path) -> None:
 def child_load(data: Path, db: Path) -> dict:
     """Load in a fresh process, so its peak memory is the load's own."""
     code = (
-        "import json, resource, sys, time\n"
+        CHILD_PEAK + "import json, sys, time\n"
         "from pathlib import Path\n"
         "from reach import store\n"
         "t = time.perf_counter()\n"
         "r = store.load_dir(Path(sys.argv[2]), Path(sys.argv[1]))\n"
         "assert r.applied, r.to_text()\n"
         "print(json.dumps({'seconds': time.perf_counter() - t,"
-        " 'peak_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))\n"
+        " 'peak_mb': peak_mb()}))\n"
     )
     for leftover in (db, Path(f"{db}.wal")):
         leftover.unlink(missing_ok=True)

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+from peak import RUN_REACH
 
 from reach import extract, sqlfiles, store
 
@@ -83,13 +84,20 @@ def reach(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
 
 
 def run_measured(args: list[str]) -> dict:
-    """Run `python -m reach ARGS` as its own process: wall time, exit code, output, peak RSS."""
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+    """Run `python -m reach ARGS` as its own process: wall time, exit code, output, and its
+    own peak memory (VmHWM: children apart, and not the benchmark's, see peak.py)."""
+    with (
+        tempfile.TemporaryFile("w+") as out,
+        tempfile.TemporaryFile("w+") as err,
+        tempfile.TemporaryDirectory() as tmp,
+    ):
+        peak_file = Path(tmp) / "peak"
+        env = {**os.environ, "REACH_BENCH_PEAK_FILE": str(peak_file)}
         t = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-m", "reach", *args], stdout=out, stderr=err)
-        _, status, usage = os.wait4(proc.pid, 0)
+        proc = subprocess.run(
+            [sys.executable, "-c", RUN_REACH, *args], stdout=out, stderr=err, env=env
+        )
         seconds = time.perf_counter() - t
-        proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
         return {
@@ -97,7 +105,7 @@ def run_measured(args: list[str]) -> dict:
             "rc": proc.returncode,
             "stdout": out.read(),
             "stderr": err.read(),
-            "peak_mb": usage.ru_maxrss / 1024,  # the report process's own peak (children apart)
+            "peak_mb": float(peak_file.read_text()) if peak_file.exists() else float("nan"),
         }
 
 

@@ -34,13 +34,16 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+from peak import CHILD_PEAK
 
 from reach import demo
 
 OUT = Path(__file__).resolve().parent / "out"
 
-FLOOR = """
-import json, os, resource, sys, time, duckdb
+FLOOR = (
+    CHILD_PEAK
+    + """
+import json, os, sys, time, duckdb
 t = time.perf_counter()
 con = duckdb.connect(sys.argv[2])
 for name in ("events", "participants", "countries", "targets"):
@@ -50,11 +53,14 @@ for name in ("events", "participants", "countries", "targets"):
     con.execute(f"create table {name} as select * from read_csv($p)", {"p": path})
 con.close()
 print(json.dumps({"seconds": time.perf_counter() - t,
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "peak_mb": peak_mb()}))
 """
+)
 
-LOAD = """
-import json, resource, sys, time
+LOAD = (
+    CHILD_PEAK
+    + """
+import json, sys, time
 from pathlib import Path
 from reach import store
 t = time.perf_counter()
@@ -66,12 +72,15 @@ else:
     r = store.load_dir(Path(sys.argv[2]), Path(sys.argv[1]), replace=sys.argv[3] == "replace")
 assert r.applied, r.to_text()
 print(json.dumps({"seconds": time.perf_counter() - t,
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "peak_mb": peak_mb()}))
 """
+)
 
 
-SUMMARY = """
-import json, resource, sys, time
+SUMMARY = (
+    CHILD_PEAK
+    + """
+import json, sys, time
 import duckdb
 from reach import metrics
 t = time.perf_counter()
@@ -84,8 +93,9 @@ with duckdb.connect(sys.argv[1], read_only=True) as con:
     # Checked after the clock stops: the kept step must have read the extract's cell.
     assert sys.argv[2] != "kept" or metrics.kept_summary(con, metrics.Filters()) is not None
 print(json.dumps({"seconds": seconds,
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "peak_mb": peak_mb()}))
 """
+)
 
 # The row cap is a guard for uploads; a benchmark of N rows lifts it to N.
 ENV: dict[str, str] = dict(os.environ)

@@ -27,6 +27,7 @@ import time
 from pathlib import Path
 
 import duckdb
+from peak import CHILD_PEAK
 
 from reach import demo
 
@@ -67,8 +68,9 @@ def summaries(con, repeat):
 """
 
 DUCKDB = (
-    """
-import json, resource, sys, time
+    CHILD_PEAK
+    + """
+import json, sys, time
 import duckdb
 from reach import metrics
 """
@@ -78,7 +80,7 @@ with duckdb.connect(sys.argv[1], read_only=True) as con:
     numbers, first, warm = summaries(con, int(sys.argv[2]))
     every = tables(con)
 print(json.dumps({"first": first, "warm": warm, "tables": every, "numbers": numbers,
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "peak_mb": peak_mb()}))
 """
 )
 
