@@ -87,3 +87,16 @@ def test_a_refused_load_keeps_no_lookups(tmp_path, write_dir, made):
             "select count(*) from duckdb_tables() where table_name like 'lookup_%'"
         ).fetchall()
     assert found == [(0,)]
+
+
+def test_an_in_memory_store_keeps_no_lookups(memory_con, write_dir):
+    # No other process can open it, and this one has them already.
+    result = store.load(memory_con, *sources(write_dir(events=EVENTS, participants=PEOPLE)))
+    assert result.applied
+    found = memory_con.execute(
+        "select count(*) from duckdb_tables() where table_name like 'lookup_%'"
+    ).fetchall()
+    assert found == [(0,)]
+    assert memory_con.execute("select count(*) from meta where key = 'lookups'").fetchall() == [
+        (0,)
+    ]
