@@ -306,14 +306,14 @@ def test_an_analyst_links_two_named_lists_and_merges_the_pair_the_review_shows(s
     first = tmp_path / "first.csv"
     first.write_text(
         "ФИО;Телефон;Мероприятие;Пол;Год рождения\n"
-        "Секербаева Жанар Сериковна;+7 774 755 87 71;NAMED-1;Ж;1990\n"
+        "Жумабаева Жанар Ериковна;+7 774 000 12 34;NAMED-1;Ж;1990\n"
         "Назарбаева Айгуль;;NAMED-1;Ж;\n",
         encoding="cp1251",
     )
     second = tmp_path / "second.csv"
     second.write_text(
         "Full name,Phone,Event,Sex\n"
-        "Janar Sekerbaeva,87747558771,NAMED-2,f\nAigul Nazarbayeva,,NAMED-2,f\n",
+        "Janar Zhumabaeva,87740001234,NAMED-2,f\nAigul Nazarbayeva,,NAMED-2,f\n",
         encoding="utf-8",
     )
     with playwright.sync_playwright() as p:
@@ -332,7 +332,7 @@ def test_an_analyst_links_two_named_lists_and_merges_the_pair_the_review_shows(s
         expect(_tile(page, "Participant rows added")).to_have_text("2")
         page.get_by_role("button", name="Commit").click()
         expect(page.get_by_text(re.compile(r"Load \d+ committed: 2 events added"))).to_be_visible()
-        # The second list, in Latin letters: Sekerbaeva is matched by her phone, Aigul (a name
+        # The second list, in Latin letters: Zhumabaeva is matched by her phone, Aigul (a name
         # and nothing else) is new and a pair to review.
         page.get_by_test_id("stFileUploader").nth(1).get_by_role("button").last.click()
         inputs.nth(1).set_input_files(str(second))
@@ -352,7 +352,7 @@ def test_an_analyst_links_two_named_lists_and_merges_the_pair_the_review_shows(s
         expect(page.get_by_text(re.compile(r"Done: merge \d+"))).to_be_visible()
         expect(page.get_by_text("No possible duplicates to review.")).to_be_visible()
         page.get_by_role("link", name="Overview").click()
-        # Sekerbaeva and Aigul, each counted once.
+        # Zhumabaeva and Aigul, each counted once.
         expect(_tile(page, "People reached")).to_have_text(f"{before + 2:,}")
         expect(page.get_by_test_id("stException")).to_have_count(0)
         browser.close()

@@ -24,8 +24,8 @@ OTHER_KEY = bytes(range(1, 33))
         ("8-701-123-45-67", "KAZ", "+77011234567"),
         ("+7 (701) 123 45 67", "KGZ", "+77011234567"),
         ("77011234567", "KGZ", "+77011234567"),
-        ("+7 774 755 87 71", "KAZ", "+77747558771"),
-        ("87747558771", "KAZ", "+77747558771"),
+        ("+7 774 000 12 34", "KAZ", "+77740001234"),
+        ("87740001234", "KAZ", "+77740001234"),
         ("8 727 250 12 34", "KAZ", "+77272501234"),
         ("+996 555 123 456", "KAZ", "+996555123456"),
         ("0 555 123 456", "KGZ", "+996555123456"),
@@ -90,11 +90,11 @@ def test_what_is_not_a_uic_code_gives_none(raw):
 
 
 SAME_NAME = [
-    ("Секербаева Жанар", "Janar Sekerbaeva"),
-    ("Секербаева Жанар", "Zhanar Sekerbayeva"),
-    ("Секербаева Жанар", "SEKERBAEVA  ZHANAR SERIKOVNA"),
-    ("Секербаева Жанар Сериковна", "Janar Sekerbaeva"),
-    ("Секербаева Жанар", "Sekerbaeva Zhanar Serik qyzy"),
+    ("Жумабаева Жанар", "Janar Zhumabaeva"),
+    ("Жумабаева Жанар", "Zhanar Zhumabayeva"),
+    ("Жумабаева Жанар", "ZHUMABAEVA  ZHANAR ERIKOVNA"),
+    ("Жумабаева Жанар Ериковна", "Janar Zhumabaeva"),
+    ("Жумабаева Жанар", "Zhumabaeva Zhanar Erik qyzy"),
     ("Юлия", "Yulia"),
     ("Юлия", "Iuliia"),
     ("Юлия", "Julija"),
@@ -129,7 +129,7 @@ def test_common_spellings_of_one_name_fold_to_the_same_skeleton(a, b):
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
-        ("Секербаева Жанар Сериковна", "janar sekerbaeva"),
+        ("Жумабаева Жанар Ериковна", "janar jumabaeva"),
         ("Иванов Сергей Петрович", "ivanov sergei"),
         ("Roman Arkadyevich Abramovich", "abramovich roman"),
         ("Abramovich Roman", "abramovich roman"),  # two parts: a surname, not a patronymic
@@ -141,16 +141,16 @@ def test_a_patronymic_is_dropped_but_a_surname_is_kept(raw, expected):
 
 
 def test_the_patronymic_is_kept_when_asked():
-    assert encode.name_key("Секербаева Жанар Сериковна", drop_patronymic=False) == (
-        "janar sekerbaeva serikovna"
+    assert encode.name_key("Жумабаева Жанар Ериковна", drop_patronymic=False) == (
+        "erikovna janar jumabaeva"
     )
 
 
 @pytest.mark.parametrize(
     ("a", "b"),
     [
-        ("Секербаева Жанар", "Sekerbaeva Zhanat"),
-        ("Секербаева Жанар", "Sekerbaevа Zanar"),
+        ("Жумабаева Жанар", "Zhumabaeva Zhanat"),
+        ("Жумабаева Жанар", "Zhumabaevа Zanar"),
         ("Айгерим Садыкова", "Aigerim Sadykowa"),
         ("Aigerim Sadykova", "Aigerim Sadykova Sadykova"),
         ("Нурсултан Назарбаев", "Nursultan Nazarbayev"),
@@ -164,7 +164,7 @@ def test_names_one_letter_apart_have_a_dice_of_at_least_0_8(a, b):
 @pytest.mark.parametrize(
     ("a", "b"),
     [
-        ("Айгерим Садыкова", "Жанар Секербаева"),
+        ("Айгерим Садыкова", "Жанар Жумабаева"),
         ("Хасанов Рустам", "Ерлан Қайратов"),
         ("Юлия Цой", "Әлия Нурланова"),
     ],
@@ -174,14 +174,14 @@ def test_different_names_have_a_dice_below_0_6(a, b):
 
 
 def test_the_same_name_under_two_keys_gives_unrelated_filters():
-    name = "Секербаева Жанар"
+    name = "Жумабаева Жанар"
     assert encode.dice(encode.name_bloom(KEY, name), encode.name_bloom(OTHER_KEY, name)) < 0.7
 
 
 def test_a_bloom_filter_has_the_asked_length_and_equals_itself():
-    bloom = encode.name_bloom(KEY, "Janar Sekerbaeva", bits=512, k=10)
+    bloom = encode.name_bloom(KEY, "Janar Zhumabaeva", bits=512, k=10)
     assert len(bloom) == 64
-    assert bloom == encode.name_bloom(KEY, "Секербаева Жанар", bits=512, k=10)
+    assert bloom == encode.name_bloom(KEY, "Жумабаева Жанар", bits=512, k=10)
     assert encode.dice(bloom, bloom) == 1.0
 
 
@@ -216,7 +216,7 @@ def test_an_hmac_id_does_not_contain_the_value(kind, value):
     assert value.lower() not in encoded.lower()
 
 
-@pytest.mark.parametrize("name", ["Секербаева Жанар", "Janar Sekerbaeva", "SEKERBAEVA"])
+@pytest.mark.parametrize("name", ["Жумабаева Жанар", "Janar Zhumabaeva", "ZHUMABAEVA"])
 def test_a_bloom_filter_does_not_contain_the_name(name):
     bloom = encode.name_bloom(KEY, name)
     for text in {name, name.lower(), encode.name_key(name), *encode.name_parts(name)}:

@@ -164,7 +164,7 @@ def test_upload_copies_live_in_a_private_folder_and_a_dead_checks_leftovers_are_
     assert oct(folder.stat().st_mode & 0o777) == "0o700"
     dead = folder / "check-dead"
     dead.mkdir()
-    (dead / "upload.csv").write_text("Секербаева Жанар,+7 701 755 87 71\n", encoding="utf-8")
+    (dead / "upload.csv").write_text("Жумабаева Жанар,+7 701 000 12 34\n", encoding="utf-8")
     old = time.time() - 2 * scratch.STALE_SECONDS
     os.utime(dead, (old, old))
     with scratch.workspace() as work:

@@ -22,12 +22,12 @@ E2,Step-down,step_down,2024-04-01,KGZ
 # A participants file with a column of names and a column of phone numbers beside the IDs.
 WITH_NAMES_AND_PHONES = """
 participant_id,event_id,ФИО,gender,Телефон
-P001,E1,Секербаева Жанар,ж,+7 701 123 45 67
+P001,E1,Жумабаева Жанар,ж,+7 701 123 45 67
 P002,E1,Aigerim Sadykova,f,+77017654321
 P003,E2,Нурбек Төлөнбаев,m,8 (705) 111-22-33
 """
 SECRETS = [
-    "Секербаева", "Жанар", "Sadykova", "Aigerim", "Нурбек", "Төлөнбаев",
+    "Жумабаева", "Жанар", "Sadykova", "Aigerim", "Нурбек", "Төлөнбаев",
     "7011234567", "123 45 67", "7017654321", "111-22-33",
 ]  # fmt: skip
 
@@ -61,10 +61,10 @@ def participants_with_id(participant_id: str) -> str:
 # any spacing), or Cyrillic words with spaces.
 NAME_LIKE = [
     pytest.param("Aigerim Sadykova", id="latin"),
-    pytest.param("Секербаева Жанар", id="cyrillic"),
+    pytest.param("Жумабаева Жанар", id="cyrillic"),
     pytest.param("Әсел Қасымқызы", id="kazakh-letters"),
     pytest.param("Нурбек Төлөнбаев", id="kyrgyz-letters"),
-    pytest.param("JANAR  SEKERBAEVA", id="upper-case-two-spaces"),
+    pytest.param("JANAR  ZHUMABAEVA", id="upper-case-two-spaces"),
     pytest.param("  aigerim   sadykova  ", id="extra-spaces"),
     pytest.param("Айбек\u00a0Асанов", id="no-break-space"),
     pytest.param("Aigerim\tSadykova", id="tab"),
@@ -311,10 +311,10 @@ def test_a_file_without_identifying_columns_reads_as_before(memory_con, tmp_path
 @pytest.mark.parametrize(
     ("column", "value"),
     [
-        ("birth_year", "+7 701 755 87 71"),
-        ("birth_year", "87017558771"),
+        ("birth_year", "+7 701 000 12 34"),
+        ("birth_year", "87010001234"),
         ("country_code", "janar.s@example.org"),
-        ("country_code", "Секербаева Жанар"),
+        ("country_code", "Жумабаева Жанар"),
         ("gender", "Aigerim Sadykova"),
     ],
 )

@@ -13,10 +13,11 @@ import io
 import logging
 import re
 
+import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from reach import namegen, store
+from reach import namegen, normalize, store
 from reach.cli import main
 from reach.export import contract_files, safe_csv
 
@@ -63,6 +64,14 @@ def secrets_of(lists: list[list[dict[str, str]]]) -> set[str]:
     return found
 
 
+def shipped_spellings() -> str:
+    """Every spelling Reach itself ships and a store keeps (countries and labels in every
+    language Reach speaks), as one lower-case text."""
+    with duckdb.connect() as con:
+        normalize.install_lookups(con)
+        return every_cell(con).lower()
+
+
 def leaked(text: str, secrets: set[str]) -> list[str]:
     folded = text.lower()
     return sorted(s for s in secrets if s.lower() in folded)
@@ -107,6 +116,12 @@ def test_no_name_phone_or_email_is_in_the_store_the_logs_the_output_or_any_expor
 ):
     path, secrets, printed, lists = loaded
     assert len(secrets) > 200  # names in both scripts, phones and e-mails
+    # A name inside a country's name ("Аскар" in "Мадагаскар", "Илья" in "Ангилья") is in
+    # every store, whoever was loaded: such names are not looked for. They are few.
+    shipped = shipped_spellings()
+    inside = {s for s in secrets if s.lower() in shipped}
+    assert len(inside) <= 10, sorted(inside)
+    secrets -= inside
     assert any(re.search("[а-яәғқңөұүі]", s.lower()) for s in secrets)
     assert any(re.fullmatch("[a-z]+", s.lower()) for s in secrets)
     texts: dict[str, str] = {}

@@ -116,7 +116,7 @@ _DOUBLES = re.compile(r"([a-z])\1+")
 _I_BEFORE_VOWEL = re.compile(r"i(?=[aeou])")  # Iulia, Aliia: the i is a glide, like j
 _J_NOT_BEFORE_VOWEL = re.compile(r"j(?![aeou])")  # Kajrat, Sergej, Evgenij: a vowel, like i
 _PATRONYMIC_ENDINGS = ("ovich", "evich", "ovna", "evna", "ichna", "uli", "ulu", "kizi", "ogli")
-_PATRONYMIC_WORDS = {"uli", "ulu", "kizi", "ogli"}  # Kazakh/Kyrgyz "Serik uly", "Serik kyzy"
+_PATRONYMIC_WORDS = {"uli", "ulu", "kizi", "ogli"}  # Kazakh/Kyrgyz "Erik uly", "Erik kyzy"
 
 
 def fold(word: str) -> str:
@@ -146,7 +146,7 @@ def _without_patronymic(parts: list[str]) -> list[str]:
     """Drop one patronymic: never the first part, which is a surname or a given name."""
     for i, part in enumerate(parts[1:], start=1):
         if part in _PATRONYMIC_WORDS:
-            # "Serik uly": the father's name before the word is the patronymic too.
+            # "Erik uly": the father's name before the word is the patronymic too.
             return parts[: i - 1] + parts[i + 1 :] if len(parts) - 2 >= 2 else parts[:i]
         if part.endswith(_PATRONYMIC_ENDINGS) and len(part) > 5:
             return parts[:i] + parts[i + 1 :]

@@ -63,7 +63,7 @@ def row_name(row: Mapping[str, object]) -> str:
 
 def phone_identity(raw: object) -> str | None:
     """A phone as linking compares it: its last 9 digits. Lists write one number as
-    +996 707 57 91 24, 0707579124 or 707579124; the country code and trunk prefix are what
+    +996 700 00 12 34, 0700001234 or 700001234; the country code and trunk prefix are what
     varies, and an NGO's lists never hold two numbers that differ only there."""
     digits = "".join(ch for ch in str(raw or "") if ch.isdigit())
     return digits[-9:] if len(digits) >= 9 else None

@@ -1,8 +1,8 @@
 """Synthetic named attendance lists with known truth, for linkage tests and the benchmark.
 
 Every name, phone and e-mail here is invented; nothing describes a real participant.
-The one fixed person, Секербаева Жанар Сериковна, is taken from the public seed articles
-because their two spellings ("Sekerbaeva", "Sekerbayeva") are the case linking must survive.
+The one fixed person, Жумабаева Жанар Ериковна, is invented too, and chosen so that her two
+surname spellings ("Zhumabaeva", "Zhumabayeva") are the case linking must survive.
 
 The transliteration tables below are small hand tables on purpose: the generator must
 produce each habit *exactly* and be checkable letter by letter. The linker itself must use
@@ -65,7 +65,7 @@ FIRST_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
 # Male surname forms; the female form adds "а" (Russian-style -ов/-ев/-ин endings).
 SURNAMES: dict[str, tuple[str, ...]] = {
     "kazakh": _names(
-        "Секербаев Жумабаев Оспанов Серикбаев Ахметов Нурпеисов Касымов Абдрахманов Бекмуханов "
+        "Кенжебаев Жумабаев Оспанов Серикбаев Ахметов Нурпеисов Касымов Абдрахманов Бекмуханов "
         "Есенов Жаксылыков Калиев Мукашев Оразбаев Сулейменов Тулегенов Утебаев Исин "
         "Ермекбаев Хамитов"
     ),
@@ -139,11 +139,11 @@ ICAO = _table(
 )
 
 # BGN/PCGN Russian; е/ё become ye/yë at the start and after vowels, й, ъ, ь (the rule that
-# turns Секербаева into "Sekerbayeva"). The primes for ь/ъ are dropped, as lists do.
+# turns Жумабаева into "Zhumabayeva"). The primes for ь/ъ are dropped, as lists do.
 BGN_RU = {**ICAO, "ё": "ë", "й": "y", "ъ": "", "ю": "yu", "я": "ya"}
 BGN_RU_YE_AFTER = set("аеёиоуыэюяйъь")
 
-# BGN/PCGN Kazakh (1979): е is always e (so "Sekerbaeva"), и is ī, у is ū, Kazakh letters kept.
+# BGN/PCGN Kazakh (1979): е is always e, и is ī, у is ū (so "Zhūmabaeva"), Kazakh letters kept.
 BGN_KK = {
     **BGN_RU,
     **_table("ё и у ә ғ қ ң ө ұ ү һ і", "yo ī ū ä gh q ng ö u ü h i"),
@@ -171,7 +171,7 @@ INFORMAL_CHOICES: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 INFORMAL_BASE = {**ICAO, "ъ": ""}
 
-SEED_ARTICLE_SPELLINGS = ("bgn_kk", "bgn_ru")  # Sekerbaeva, Sekerbayeva
+FIXED_PERSON_SPELLINGS = ("icao", "bgn_ru")  # Zhumabaeva, Zhumabayeva
 TRANSLITS = ("icao", "bgn_ru", "bgn_kk", "kazakh_2021", "informal")
 PHONE_FORMATS = (
     "e164_spaced",  # +7 701 123 45 67
@@ -321,7 +321,7 @@ def _activity(rng: random.Random) -> float:
 def make_population(
     n: int, seed: int = 0, *, namesake_rate: float = 0.05, unisex_rate: float = 0.02
 ) -> list[Person]:
-    """N invented people, the first being Секербаева Жанар Сериковна, with deliberate namesakes."""
+    """N invented people, the first being Жумабаева Жанар Ериковна, with deliberate namesakes."""
     if n < 1:
         raise ValueError("a population needs at least one person")
     rng = random.Random(f"reach-namegen-population-{seed}")
@@ -332,19 +332,19 @@ def make_population(
     def key() -> str:
         return f"P{len(people):06d}"
 
-    # The seed articles' activist, always present and frequent, so her two spellings show up.
+    # The one fixed (invented) person, always present and frequent, so her two spellings show up.
     people.append(
         Person(
             key(),
             "kazakh",
             "female",
-            "Секербаева",
+            "Жумабаева",
             "Жанар",
-            "Сериковна",
+            "Ериковна",
             1988,
             "KZ",
             _new_phone("KZ", rng, phones),
-            _new_email("Жанар", "Секербаева", 1988, "KZ", rng, emails),
+            _new_email("Жанар", "Жумабаева", 1988, "KZ", rng, emails),
             40.0,
         )
     )
@@ -669,10 +669,10 @@ def make_lists(
         gender_style = rng.choice(tuple(GENDER_WORDS))
         size = min(rng.randint(*rows_per_list), len(population))
         chosen: dict[str, Person] = {}
-        if i < len(SEED_ARTICLE_SPELLINGS) and population[0].last_name == "Секербаева":
-            # The first lists mirror the two seed articles: Latin, Kazakh BGN then Russian BGN,
-            # so "Sekerbaeva" and "Sekerbayeva" are always both in the set for the same person.
-            keeper = replace(keeper, script="latin", translit=SEED_ARTICLE_SPELLINGS[i])
+        if i < len(FIXED_PERSON_SPELLINGS) and population[0].last_name == "Жумабаева":
+            # The first two lists write the fixed person in Latin, passport (ICAO) then Russian
+            # BGN, so "Zhumabaeva" and "Zhumabayeva" are always both in the set for one person.
+            keeper = replace(keeper, script="latin", translit=FIXED_PERSON_SPELLINGS[i])
             self_written = False
             chosen[population[0].key] = population[0]
         while len(chosen) < size:

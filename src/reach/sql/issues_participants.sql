@@ -11,7 +11,7 @@ with p as not materialized (
 -- white space (including no-break spaces). It looks like a name when it has two or more words
 -- and either every character is a letter, a combining mark, white space or the punctuation
 -- names carry (. , ' ’ ‘ ʼ ʻ ` ( ) -), with letters on both sides of a space ("Aigerim Sadykova",
--- "JANAR  SEKERBAEVA", "Әсел Қасымқызы"); or a word without digits holds two Cyrillic letters
+-- "JANAR  ZHUMABAEVA", "Әсел Қасымқызы"); or a word without digits holds two Cyrillic letters
 -- in a row ("Жанар 1990"). An ID with a digit in every word ("id 17", "А100 Б200") or a single
 -- word ("KZ-2023-0042", "А100") is not a name. The value is never echoed in the report.
 name_like as materialized (
