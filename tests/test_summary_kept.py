@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reach import metrics, store
+from reach import ages, metrics, sqlfiles, store
 from reach.metrics import Filters
 from reach.validate import Source
 
@@ -142,3 +142,16 @@ def test_several_scopes_are_read_in_one_query_each_in_its_own_place(con):
 def test_no_scope_asks_nothing_of_the_store(con):
     assert metrics.kept_summaries(con, []) == []
     assert metrics.summaries(con, []) == []
+
+
+def test_a_cell_asked_twice_lists_each_band_and_gender_once_in_both_rows(con):
+    cell = {"period": "*", "program": "A", "country": "*", "event_type": "*"}
+    params = {f"{k}s" if k != "country" else "countries": [v, v] for k, v in cell.items()}
+    rows = con.execute(
+        sqlfiles.sql_text("summary_kept"), {**params, "age_bands": ages.labels()}
+    ).fetchall()
+    assert len(rows) == 2
+    age = rows[0][-1]
+    # 9 bands × 4 genders, each once: a repeated scope does not repeat them.
+    assert len(age) == len(ages.labels()) * 4 == 36
+    assert rows[1][-1] == age

@@ -34,7 +34,8 @@ genders as (
         as g (gender, pos)
 ),
 
--- Every band and gender of each cell, in order (absent: 0).
+-- Every band and gender of each cell, in order (absent: 0); once per cell, even when two
+-- wanted scopes are the same cell.
 age as (
     select
         c.cell_id,
@@ -42,7 +43,7 @@ age as (
             struct_pack(band := b.band, gender := g.gender, people := coalesce(a.people, 0))
             order by b.pos, g.pos
         ) as age
-    from cell as c
+    from (select distinct cell_id from cell) as c
     cross join bands as b
     cross join genders as g
     left join main.extract_exact_ages as a
