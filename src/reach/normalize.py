@@ -197,10 +197,7 @@ def keep_lookups(con: duckdb.DuckDBPyConnection) -> None:
     """Keep the lookup tables staging used in the store (inside a load's transaction), unless
     it keeps these already: the next load in another process reads them instead. An in-memory
     store (a preview's, a test's) lives in this process, which has them already."""
-    on_disk = sqlfiles.scalar(
-        con, "select path from duckdb_databases() where database_name = current_database()"
-    )
-    if not on_disk or _kept_lookups(con):
+    if not sqlfiles.database_path(con) or _kept_lookups(con):
         return
     for name in LOOKUPS:
         con.execute(f"create or replace table main.lookup_{name} as select * from temp.{name}")

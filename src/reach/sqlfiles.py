@@ -67,6 +67,13 @@ def first_row(
     return dict(zip(names, rows[0], strict=True)) if rows else {}
 
 
+def database_path(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The file of the connection's current database (None for one in memory)."""
+    return scalar(
+        con, "select path from duckdb_databases() where database_name = current_database()"
+    )
+
+
 def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     """True when the database (not the temp schema) has a table of that name."""
     return bool(

@@ -376,10 +376,7 @@ def load_memory_limit() -> str:
 def _bounded(con: duckdb.DuckDBPyConnection) -> AbstractContextManager[None]:
     """The load's memory limit on a store file (an in-memory store, a preview's copy or a
     test's, holds its tables in that memory and is left alone)."""
-    on_disk = sqlfiles.scalar(
-        con, "select path from duckdb_databases() where database_name = current_database()"
-    )
-    if not on_disk:
+    if not sqlfiles.database_path(con):
         return nullcontext()
     return sqlfiles.settings(con, memory_limit=load_memory_limit())
 
