@@ -1,7 +1,8 @@
 """Many viewers and server start-up (issue 12): first drawn page, then 20 browsers at once.
 
 Run:  python benchmarks/bench_viewers.py [--rows 1000000] [--viewers 20] [--changes 5]
-          [--deadline 600] [--donors 0] [--profile] [--streamlit-option KEY=VALUE] [--tag T]
+          [--think 0] [--deadline 600] [--donors 0] [--profile] [--streamlit-option KEY=VALUE]
+          [--tag T]
 First try it small: --rows 20000 --viewers 3. It measures and prints; it asserts nothing
 about time. Writes benchmarks/out/viewers-<rows>[-<tag>].md and .json (and -profile.txt, the
 raw py-spy stacks, with --profile). Needs Debian's chromium and Playwright (tests use both).
@@ -18,6 +19,10 @@ raw py-spy stacks, with --profile). Needs Debian's chromium and Playwright (test
   redraw is timed from the click that changes a filter to the page drawn again: the scope line
   of the new run shown, the run finished, every chart drawn. Waits are on the page's state,
   never sleeps. Each viewer picks other values, so most redraws miss the shared query caches.
+- --think S: after signing in and after each redraw, a viewer reads the page before the next
+  change, as a person does: S seconds on average (each pause drawn between 0.5 S and 1.5 S
+  from the viewer's own seeded generator, so runs repeat). The default, 0, clicks again at
+  once: every viewer is always waiting on a redraw, the hardest case.
 - The server's peak memory is its VmHWM (peak RSS) from /proc, read at the end.
 - --profile samples the server with py-spy (`pip install py-spy`) during the viewers' run and
   prints the functions of Reach that the samples spend the most time in.
@@ -30,6 +35,7 @@ import asyncio
 import collections
 import json
 import os
+import random
 import re
 import secrets
 import shutil
@@ -460,9 +466,12 @@ async def viewer(
     password: str,
     changes: int,
     deadline: float,
+    think: float = 0.0,
 ) -> ViewerRun:
-    """One person: sign in, then change the filters `changes` times, timing each redraw."""
+    """One person: sign in, then change the filters `changes` times, timing each redraw, and
+    reading the page for about `think` seconds after each."""
     run = ViewerRun(number, role)
+    pauses = random.Random(number)
     page = await new_page(browser)
     plan = PLANS[role]
     try:
@@ -476,6 +485,13 @@ async def viewer(
                 run.error = "deadline"
                 break
             name, change = plan[k % len(plan)]
+            if think > 0:
+                # A person reading the page before the next change (not waiting on it).
+                await asyncio.sleep(min(think * pauses.uniform(0.5, 1.5), left))
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    run.error = "deadline"
+                    break
             # Each viewer its own values: viewer 3 picks other options than viewer 4.
             click = await change(page, number * 3 + k)
             t = time.perf_counter()
@@ -680,6 +696,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             "viewers": args.viewers,
             "donors": args.donors,
             "changes_per_viewer": args.changes,
+            "think_seconds": args.think,
             "deadline_seconds": args.deadline,
             "streamlit_options": list(streamlit_options(args)),
         }
@@ -738,13 +755,14 @@ async def many_viewers(
         if args.profile:
             spy = start_profile(server.proc.pid, raw)
         roles = ["donor" if i < args.donors else "director" for i in range(args.viewers)]
+        think = args.think
         print(f"{args.viewers} viewers at once ({roles.count('donor')} donors) …", flush=True)
         cpu = CpuWatch(server.proc.pid)
         cpu.start()
         t = time.perf_counter()
         tasks = [
             asyncio.create_task(
-                viewer(browser, server.url, i, role, passwords[role], args.changes, deadline)
+                viewer(browser, server.url, i, role, passwords[role], args.changes, deadline, think)
             )
             for i, role in enumerate(roles)
         ]
@@ -833,8 +851,13 @@ def report(r: dict[str, Any]) -> str:
         "",
         f"{r['viewers']} viewers at once ({r['donors']} donors, the rest directors), each "
         f"signing in then changing the sidebar filters {r['changes_per_viewer']} times "
-        "(a program, a country, an event type, Reset filters, …); a redraw is timed from the "
-        "click to the page drawn again. Deadline "
+        "(a program, a country, an event type, Reset filters, …)"
+        + (
+            f", reading the page for {think:g} s on average (0.5–1.5×) before each next change"
+            if (think := r.get("think_seconds", 0))
+            else ", each change as soon as the last redraw is drawn"
+        )
+        + "; a redraw is timed from the click to the page drawn again. Deadline "
         f"{r['deadline_seconds']:.0f} s; the viewers' part took {r['viewers_wall_seconds']:.0f} s.",
         "",
         "| redraws | count | p50 (s) | p90 (s) | p95 (s) (issue 12: < 3 s) | max (s) |",
@@ -899,6 +922,10 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--viewers", type=int, default=20)
     parser.add_argument("--changes", type=int, default=5, help="filter changes per viewer")
+    parser.add_argument(
+        "--think", type=float, default=0.0,
+        help="seconds a viewer reads the page between changes, on average (default 0: none)",
+    )  # fmt: skip
     parser.add_argument("--donors", type=int, default=0, help="how many viewers are donors")
     parser.add_argument("--deadline", type=float, default=600, help="seconds for it all")
     parser.add_argument("--profile", action="store_true", help="sample the server with py-spy")

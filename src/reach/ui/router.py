@@ -9,7 +9,7 @@ import streamlit as st
 
 from .. import accounts, problems, store
 from ..i18n import N_, _
-from . import auth, filters, frames, language
+from . import auth, filters, frames, heap, language
 from .auth import Viewer
 
 DEFAULT = "overview"
@@ -166,6 +166,7 @@ def route() -> None:
                 )
             )
         run(page)
+        heap.settle_once()  # after a whole page: the libraries it needs are loaded
     except store.StoreBusy:
         st.warning(
             _(
