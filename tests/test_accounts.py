@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import sqlite3
+import threading
 
 import pytest
 
@@ -202,3 +203,64 @@ def test_a_password_typed_as_the_username_is_never_kept_in_plain(tmp_path):
         accounts.authenticate(path, typed, "x", now=0.0)
     with pytest.raises(accounts.Throttled):
         accounts.authenticate(path, typed, "x", now=1.0)
+
+
+class _HeldCheck:
+    """A stand-in for an Argon2 check that holds its place until released, counting how many
+    are inside at once."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Condition()
+        self.inside = self.most = self.arrived = 0
+        self.release = threading.Event()
+
+    def arrive(self) -> None:
+        with self.lock:
+            self.arrived += 1
+            self.lock.notify_all()
+
+    def check(self, *_args: str) -> bool:
+        with self.lock:
+            self.inside += 1
+            self.most = max(self.most, self.inside)
+            self.lock.notify_all()
+        self.release.wait(timeout=30)
+        with self.lock:
+            self.inside -= 1
+        return True
+
+
+def test_at_most_the_allowed_number_of_password_checks_run_at_once(monkeypatch):
+    # Each Argon2 check holds 64 MiB: six sign-ins at once may run only two checks together.
+    monkeypatch.setattr(accounts, "_CHECKS", threading.BoundedSemaphore(2))
+    held = _HeldCheck()
+
+    def sign_in() -> None:
+        held.arrive()
+        accounts._argon2(held.check, "hash", "password")
+
+    threads = [threading.Thread(target=sign_in) for _ in range(6)]
+    for t in threads:
+        t.start()
+    with held.lock:
+        assert held.lock.wait_for(lambda: held.arrived == 6 and held.inside == 2, timeout=30)
+    held.release.set()
+    for t in threads:
+        t.join(timeout=30)
+    assert held.most == 2 and held.inside == 0
+
+
+def test_concurrent_sign_ins_all_get_their_accounts(tmp_path):
+    path = tmp_path / "accounts.sqlite"
+    accounts.add(path, "amina", "director", "correct horse battery")
+    found: list[str] = []
+
+    def sign_in() -> None:
+        found.append(accounts.authenticate(path, "amina", "correct horse battery").name)
+
+    threads = [threading.Thread(target=sign_in) for _ in range(5)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert found == ["amina"] * 5

@@ -16,11 +16,13 @@ import os
 import re
 import secrets
 import sqlite3
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 from argon2 import PasswordHasher
@@ -47,7 +49,14 @@ FIRST_WAIT = 15.0  # seconds; doubles with every further failure
 MAX_WAIT = 3600.0
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 
+T = TypeVar("T")
+
 _HASHER = PasswordHasher()
+# Each Argon2 hash or check holds 64 MiB while it runs (the hasher's memory cost, which is what
+# makes guessing passwords dear): twenty people signing in at the same moment took 1.3 GB of
+# the server. At most this many run at once and the rest wait their turn: each takes about a
+# tenth of a second of the machine, which more at once would not finish sooner.
+_CHECKS = threading.BoundedSemaphore(max(2, min(4, os.cpu_count() or 2)))
 # Verified when the name is unknown, so a wrong name costs as long as a wrong password. Written
 # out, not hashed at import: hashing took 0.2 s of every server's start (a test keeps it on the
 # hasher's own parameters, so verifying it costs what verifying a real hash does).
@@ -55,6 +64,13 @@ _DUMMY_HASH = (
     "$argon2id$v=19$m=65536,t=3,p=4$+A5XPq1f/J8Ga8a5WOAK4g"
     "$9k5KmZKtwav3idmWhZzXZ7b4i/Y9oZGajaEWq497zHw"
 )
+
+
+def _argon2(fn: Callable[..., T], *args: str) -> T:
+    """Run an Argon2 hash or check when a place among the _CHECKS is free."""
+    with _CHECKS:
+        return fn(*args)
+
 
 SCHEMA = """
 create table if not exists accounts (
@@ -257,7 +273,7 @@ def add(
             "insert into accounts "
             "(name, role, programs, password_hash, language, created_at, updated_at) "
             "values (?, ?, ?, ?, ?, ?, ?)",
-            (name, role, _programs(programs), _HASHER.hash(password), language, now, now),
+            (name, role, _programs(programs), _argon2(_HASHER.hash, password), language, now, now),
         )
     return Account(name, role, tuple(json.loads(_programs(programs))), language)
 
@@ -281,7 +297,7 @@ def set_password(path: Path | str, name: str, password: str) -> None:
         _require(con, name)
         con.execute(
             "update accounts set password_hash = ?, updated_at = ? where name = ?",
-            (_HASHER.hash(password), _now(), name),
+            (_argon2(_HASHER.hash, password), _now(), name),
         )
         con.execute("delete from sign_in_failures where name = ?", (name,))
 
@@ -390,7 +406,7 @@ def authenticate(
     if row and row[1] > now:
         raise Throttled(row[1] - now)
     try:
-        ok = _HASHER.verify(found[3] if found else _DUMMY_HASH, password) and bool(found)
+        ok = _argon2(_HASHER.verify, found[3] if found else _DUMMY_HASH, password) and bool(found)
     except (VerificationError, InvalidHashError):
         ok = False
     with connect(path) as con:
@@ -399,7 +415,7 @@ def authenticate(
             if _HASHER.check_needs_rehash(found[3]):
                 con.execute(
                     "update accounts set password_hash = ? where name = ?",
-                    (_HASHER.hash(password), name),
+                    (_argon2(_HASHER.hash, password), name),
                 )
             return Account(name, found[0], tuple(json.loads(found[1])), found[2])
         # Count the failure in one statement, so concurrent failures are all counted.
