@@ -4,10 +4,12 @@ Streamlit collects every generation of garbage after each script run (`gc.collec
 `runner.postScriptGC`), which walks every object the process holds: the libraries' modules
 and tables (pandas, plotly's validators, Babel's and pycountry's data) that live as long as
 the server. On the 1,000,000-row store that walk was a fifth of the server's time per redraw.
-After the first page has run (its libraries imported and their data loaded), those objects
-are moved to the permanent generation (`gc.freeze`), so each collection walks only what runs
-create. Cycles among objects alive at that moment are not collected later; nothing in a
-session is kept by it (reference counting frees what is not in a cycle, as before).
+Once a whole page has run (its libraries imported and their data loaded), the next run starts
+by moving those objects to the permanent generation (`gc.freeze`), so each collection walks
+only what runs create. Not at the end of the first page itself: that would hold back the
+first page a person waits for. Cycles among objects alive at that moment are not collected
+later; nothing in a session is kept by it (reference counting frees what is not in a cycle,
+as before).
 """
 
 from __future__ import annotations
@@ -17,13 +19,21 @@ import gc
 import threading
 
 _LOCK = threading.Lock()
+_page_ran = False
 _settled = False
 
 
-def settle_once() -> None:
-    """Collect once, then freeze what is alive; only the first call in the process acts."""
+def page_ran() -> None:
+    """Note that a whole page has run in this process: the libraries pages need are loaded."""
+    global _page_ran
+    _page_ran = True
+
+
+def settle() -> None:
+    """Once a page has run, collect once and freeze what is alive; only the first call after
+    that acts."""
     global _settled
-    if _settled:
+    if _settled or not _page_ran:
         return
     with _LOCK:
         if _settled:

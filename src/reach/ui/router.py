@@ -150,6 +150,7 @@ def route() -> None:
     expect ends in one sentence: no traceback, no internal path ever reaches the browser.
     """
     try:
+        heap.settle()  # once, after the process's first whole page (reach.ui.heap)
         viewer = auth.current()
         language.start(getattr(viewer, "language", None))
         if viewer is None:
@@ -166,7 +167,7 @@ def route() -> None:
                 )
             )
         run(page)
-        heap.settle_once()  # after a whole page: the libraries it needs are loaded
+        heap.page_ran()
     except store.StoreBusy:
         st.warning(
             _(
