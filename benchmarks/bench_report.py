@@ -118,7 +118,7 @@ def is_current(db: Path) -> bool:
             return (
                 store.is_initialised(con)
                 and extract.is_current(con)
-                and all(sqlfiles.has_table(con, t) for t in store.SNAPSHOT_TABLES)
+                and all(sqlfiles.has_table(con, t) for t in store.TABLES)
             )
     except duckdb.Error:
         return False

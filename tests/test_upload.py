@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import threading
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -144,15 +145,41 @@ NEW_EVENTS = Source(
 NEW_PARTICIPANTS = Source("participants.csv", b"participant_id,event_id,gender\nq1,E6,f\nq2,E2,m\n")
 
 
+def on_disk(path: Path) -> tuple[bytes, store.Version]:
+    """The store file's bytes, and its stamp as the app's readers see it (a new stamp makes
+    every reader copy the store again)."""
+    return path.read_bytes(), store.file_version(path)
+
+
 @pytest.mark.parametrize("replace", [False, True])
 def test_the_preview_predicts_the_load_and_touches_nothing(db, replace):
-    before = dump(db)
+    before, file_before = dump(db), on_disk(db)
     seen = store.preview(db, NEW_EVENTS, NEW_PARTICIPANTS, replace=replace)
     assert dump(db) == before
+    assert on_disk(db) == file_before
     done = store.load_sources(db, NEW_EVENTS, NEW_PARTICIPANTS, replace=replace)
     assert (seen.counts, seen.after) == (done.counts, done.after)
     with store.connect(db, read_only=True) as con:
         assert metrics.summary(con).as_dict() == done.after
+
+
+def test_a_preview_of_a_large_replace_leaves_the_store_file_as_it_was(tmp_path):
+    # DuckDB writes an insert of a whole row group (122,880 rows) into the file before its
+    # commit; the preview's rollback would leave the file grown and its stamp new.
+    rows = 125_000
+    events = Source("events.csv", b"event_id,title,event_type,start_date,country_code\n"
+                    b"E1,School,training,2024-03-01,KAZ\n")  # fmt: skip
+    people = "participant_id,event_id,gender\n" + "".join(f"p{i},E1,f\n" for i in range(rows))
+    participants = Source("participants.csv", people.encode())
+    path = tmp_path / "reach.duckdb"
+    with store.connect(path) as con:  # a store of these rows alone, not the bundled sample
+        assert store.load(con, events, participants).applied
+    file_before = on_disk(path)
+    seen = store.preview(path, events, participants, replace=True)
+    assert (seen.counts["participant_rows_added"], seen.counts["participant_rows_removed"]) == (
+        rows, rows,
+    )  # fmt: skip
+    assert on_disk(path) == file_before
 
 
 def test_merge_preview_numbers_by_hand(db):

@@ -106,13 +106,15 @@ def memory_size(text: str) -> str:
 _SETTINGS = {
     "memory_limit": lambda v: f"'{memory_size(str(v))}'",
     "threads": lambda v: str(int(v)),
+    "enable_optimistic_write": lambda v: "true" if str(v).lower() in ("true", "1") else "false",
 }
 
 
 @contextmanager
 def settings(con: duckdb.DuckDBPyConnection, **values: str | int) -> Iterator[None]:
-    """DuckDB settings (memory_limit, threads) for the length of a block, then as they were
-    (as DuckDB shows them: a memory limit to its shown precision, '2.7 GiB')."""
+    """DuckDB settings (memory_limit, threads, enable_optimistic_write) for the length of a
+    block, then as they were (as DuckDB shows them: a memory limit to its shown precision,
+    '2.7 GiB')."""
     before = {n: scalar(con, "select current_setting($n)", {"n": n}) for n in values}
     for name, value in values.items():
         con.execute(f"set {name} = {_SETTINGS[name](value)}")

@@ -381,6 +381,15 @@ def _bounded(con: duckdb.DuckDBPyConnection) -> AbstractContextManager[None]:
     return sqlfiles.settings(con, memory_limit=load_memory_limit())
 
 
+def _unwritten(con: duckdb.DuckDBPyConnection, dry_run: bool) -> AbstractContextManager[None]:
+    """For a dry run on a store file: keep its rows in memory until the end (DuckDB writes a
+    large insert into the file before its commit, and a rollback would leave the file grown
+    and its stamp changed, so every reader would copy the store again)."""
+    if not dry_run or not sqlfiles.database_path(con):
+        return nullcontext()
+    return sqlfiles.settings(con, enable_optimistic_write=False)
+
+
 def load(
     con: duckdb.DuckDBPyConnection,
     events: Source | None,
@@ -391,14 +400,17 @@ def load(
     require_events: bool = True,
     actor: str | None = None,
     publish: bool = True,
+    dry_run: bool = False,
 ) -> LoadResult:
     """Validate the files, then merge (or replace) them into the store in one transaction.
 
     actor: who loads (an account name), kept in the load history. publish: rebuild the
     donor extract too (a store always does; a preview or an exact in-memory summary need not).
+    dry_run: work the whole load out, then roll it back (a preview): the result reads as the
+    load's would, and nothing is written, to the tables or to the file.
     """
     mode = "replace" if replace else "merge"
-    with WRITE_LOCK, _bounded(con):
+    with WRITE_LOCK, _bounded(con), _unwritten(con, dry_run):
         report = stage(
             con, events, participants, countries_src, targets_src, merge=not replace,
             require_events=require_events,
@@ -471,7 +483,7 @@ def load(
             con.execute(
                 "insert or replace into meta values ('undo_load_id', $v)", {"v": str(load_id)}
             )
-            con.execute("commit")
+            con.execute("rollback" if dry_run else "commit")
         except BaseException:
             con.execute("rollback")
             raise
@@ -542,35 +554,12 @@ def load_memory(
     return con, result
 
 
-SNAPSHOT_TABLES = (
+# The tables of a store made by this Reach (one written by an older Reach may lack some).
+TABLES = (
     "events", "participants", "countries", "country_reference", "loads", "meta", "mappings",
     "undo_events", "undo_participants", "undo_countries", "undo_keys", "donor_scopes",
-    "link_pairs", "link_decisions", "targets", "undo_targets",
+    "link_pairs", "link_decisions", "targets", "undo_targets", "person_encodings", "seen_at",
 )  # fmt: skip
-# What linking a new list reads: only a preview needs these (they grow with the people kept).
-LINKING_TABLES = ("person_encodings", "seen_at")
-
-
-def snapshot(path: Path | str, linking: bool = False) -> duckdb.DuckDBPyConnection:
-    """An in-memory copy of the store (constraints included), so readers never hold its lock.
-
-    linking: with the people's keyed encodings too, for linking a preview's named lists.
-    """
-    ensure(path)
-    mem = sqlfiles.quiet(duckdb.connect())
-    init_schema(mem)
-    with connect(path, read_only=True) as src:
-        for table in SNAPSHOT_TABLES + (LINKING_TABLES if linking else ()):
-            if not sqlfiles.has_table(src, table):
-                continue  # a store written by an older Reach
-            mem.execute(f"delete from {table}")
-            sqlfiles.transfer(
-                src,
-                f"select * from {table}",
-                mem,
-                f"insert into {table} by name select * from _copy",
-            )
-    return mem
 
 
 def published_snapshot(path: Path | str) -> duckdb.DuckDBPyConnection:
@@ -603,16 +592,16 @@ def preview(
     targets_src: Source | None = None,
     replace: bool = False,
 ) -> LoadResult:
-    """What a load would do, worked out on an in-memory copy: the store is not touched."""
-    copy = snapshot(path, linking=True)
-    try:
+    """What a load would do: worked out on the store itself in a transaction that is then
+    rolled back, so the store is not touched and nothing is copied (a copy of the whole
+    store in memory, as before, cost more than the load it previewed)."""
+    ensure(path)
+    with connect(path) as con:
         # The preview's numbers are the exact ones; the donor extract is not needed for them.
         return load(
-            copy, events, participants, countries_src, targets_src, replace=replace,
-            require_events=False, publish=False,
+            con, events, participants, countries_src, targets_src, replace=replace,
+            require_events=False, publish=False, dry_run=True,
         )  # fmt: skip
-    finally:
-        copy.close()
 
 
 def load_sources(
