@@ -1,5 +1,7 @@
 """Data: analysts bring in new attendance lists, check them, commit, see history, undo."""
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -241,7 +243,7 @@ elif uploads:
         st.dataframe(report.to_display(), hide_index=True, width="stretch")
         st.download_button(
             _("Download the validation report (CSV)"),
-            data=safe_csv(report.to_frame()),
+            data=partial(safe_csv, report.to_frame()),
             file_name="reach-validation-report.csv",
             mime="text/csv",
             key="download-report",
@@ -397,13 +399,11 @@ st.caption(
         "formula are prefixed with '."
     )
 )
-files = session.plain("export_files")
-for col, (name, frame) in zip(st.columns(len(files)), files.items(), strict=True):
+files = session.plain("export_counts")
+for col, (name, rows) in zip(st.columns(len(files)), files.items(), strict=True):
     col.download_button(
         # Translators: a download button: the file's name and how many rows it holds.
-        n_("{file} ({n} row)", "{file} ({n} rows)", len(frame)).format(
-            file=name, n=i18n.number(len(frame))
-        ),
-        data=safe_csv(frame), file_name=name, mime="text/csv",
+        n_("{file} ({n} row)", "{file} ({n} rows)", rows).format(file=name, n=i18n.number(rows)),
+        data=session.export_file(name), file_name=name, mime="text/csv",
         key=f"export-{name}", on_click=auth.audit, args=("export", name),
     )  # fmt: skip

@@ -253,6 +253,39 @@ def test_a_browser_set_to_kazakh_opens_reach_in_kazakh(server):
         browser.close()
 
 
+def test_downloads_are_written_when_pressed_and_hold_the_stored_rows(server):
+    # Before the upload test below: the store is still the bundled sample. A CSV is written
+    # only when its button is pressed (on a thread of its own, with no script run), so the
+    # file must still arrive whole.
+    sample = (ROOT / "data" / "sample" / "countries.csv").read_text(encoding="utf-8")
+    header, *rows = sample.strip().splitlines()
+    with playwright.sync_playwright() as p:
+        browser = _launch(p)
+        page = _page(browser, width=1400, height=1600, accept_downloads=True)
+        page.goto(server)
+        expect(page.locator("h1", has_text=OVERVIEW)).to_be_visible()
+        _drawn(page, charts=True)
+        with page.expect_download() as chart_file:
+            page.get_by_role("button", name="Download data (CSV)").first.click()
+        assert chart_file.value.suggested_filename == "reach-cumulative-reach.csv"
+        chart = Path(chart_file.value.path()).read_bytes().decode("utf-8-sig")
+        assert chart.splitlines()[0] == (
+            "period,new_people,cumulative_people,unique_people,attendances,returning_people"
+        )
+        page.get_by_role("link", name="Data").click()
+        expect(page.locator("h1", has_text="Data")).to_be_visible()
+        _idle(page)
+        with page.expect_download() as export:
+            page.get_by_role("button", name=f"countries.csv ({len(rows)} rows)").click()
+        assert export.value.suggested_filename == "countries.csv"
+        got = Path(export.value.path()).read_bytes()
+        # The stored countries are the sample's, in code order: UTF-8 with a BOM, CRLF lines.
+        expected = "\r\n".join([header, *sorted(rows)]) + "\r\n"
+        assert got == b"\xef\xbb\xbf" + expected.encode("utf-8")
+        expect(page.get_by_test_id("stException")).to_have_count(0)
+        browser.close()
+
+
 def test_an_analyst_uploads_and_commits_a_file_in_chromium(server, tmp_path):
     events = tmp_path / "new-events.csv"
     events.write_text(

@@ -7,6 +7,8 @@ import re
 
 import pandas as pd
 
+from . import sqlfiles
+
 # A cell starting with one of these runs as a formula in Excel and LibreOffice; CR and LF
 # start a new row in importers that do not honour quotes.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -37,42 +39,31 @@ def safe_csv(df: pd.DataFrame) -> bytes:
     return text.encode("utf-8-sig")
 
 
+# The contract's files, in the order an analyst uploads them, and the table each is made from.
+_TABLES = {"events.csv": "events", "participants.csv": "participants",
+           "countries.csv": "countries", "targets.csv": "targets"}  # fmt: skip
+
+
+def contract_counts(con) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """The contract's files of the stored data with how many rows each holds, without
+    reading them (the Data page shows them; a file is written when it is downloaded)."""
+    counts = {
+        name: int(con.execute(f"select count(*) from {table}").fetchall()[0][0])
+        for name, table in _TABLES.items()
+    }
+    return {name: n for name, n in counts.items() if n or name != "targets.csv"}
+
+
+def contract_file(con, name: str) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    """One of the stored data's contract files (sql/export_*.sql; dates as YYYY-MM-DD)."""
+    frame = sqlfiles.run(con, f"export_{_TABLES[name]}").df()
+    for col in frame.columns:
+        # Whole numbers stay whole when a blank makes pandas read the column as floats.
+        if str(frame[col].dtype).startswith(("Int", "int", "float")):
+            frame[col] = frame[col].astype("Int64")
+    return frame
+
+
 def contract_files(con) -> dict[str, pd.DataFrame]:  # type: ignore[no-untyped-def]
     """The stored data as the contract's files (dates as YYYY-MM-DD; targets if any)."""
-    events = con.execute(
-        """
-        select event_id, title, program, event_type, strftime(start_date, '%Y-%m-%d')
-            as start_date, strftime(end_date, '%Y-%m-%d') as end_date, city, country_code,
-            organizer, parent_event_id, reported_participants, reported_female, reported_male
-        from events order by start_date, event_id
-        """
-    ).df()
-    participants = con.execute(
-        """
-        select p.participant_id, p.event_id, p.gender, p.role, p.birth_year, p.country_code,
-            p.organization
-        from participants as p
-        left join events as e on e.event_id = p.event_id
-        order by e.start_date, p.event_id, p.participant_id, p.role
-        """
-    ).df()
-    countries = con.execute(
-        "select country_code, name, region, population from countries order by 1"
-    ).df()
-    targets = con.execute(
-        "select program, indicator, period, target, nullif(gender, '') as gender, "
-        "nullif(age_band, '') as age_band, nullif(country_code, '') as country_code "
-        "from targets order by program, period_start, indicator, gender, age_band, country_code"
-    ).df()
-    for frame in (events, participants, countries, targets):
-        for col in frame.columns:
-            if str(frame[col].dtype).startswith(("Int", "int", "float")):
-                frame[col] = frame[col].astype("Int64")
-    files = {
-        "events.csv": events,
-        "participants.csv": participants,
-        "countries.csv": countries,
-    }
-    if len(targets):
-        files["targets.csv"] = targets
-    return files
+    return {name: contract_file(con, name) for name in contract_counts(con)}

@@ -1,0 +1,8 @@
+-- countries.csv as the contract writes it.
+with final as (
+    select country_code, name, region, population
+    from countries
+    order by country_code
+)
+
+select * from final

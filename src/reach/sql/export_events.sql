@@ -1,0 +1,18 @@
+-- events.csv as the contract writes it: the columns an analyst uploads, dates as YYYY-MM-DD,
+-- in the order the events started.
+with stored as (
+    select * from events
+),
+
+final as (
+    select
+        event_id, title, program, event_type,
+        strftime(start_date, '%Y-%m-%d') as start_date,
+        strftime(end_date, '%Y-%m-%d') as end_date,
+        city, country_code, organizer, parent_event_id, reported_participants,
+        reported_female, reported_male
+    from stored
+    order by stored.start_date, event_id
+)
+
+select * from final
