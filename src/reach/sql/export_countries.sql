@@ -2,7 +2,6 @@
 with final as (
     select country_code, name, region, population
     from countries
-    order by country_code
 )
 
-select * from final
+select * from final order by country_code

@@ -12,7 +12,7 @@ final as (
         city, country_code, organizer, parent_event_id, reported_participants,
         reported_female, reported_male
     from stored
-    order by stored.start_date, event_id
 )
 
-select * from final
+-- An ISO date sorts as its date does.
+select * from final order by start_date, event_id

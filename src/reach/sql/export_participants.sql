@@ -11,9 +11,12 @@ dated as (
 ),
 
 final as (
-    select participant_id, event_id, gender, role, birth_year, country_code, organization
+    select
+        participant_id, event_id, gender, role, birth_year, country_code, organization,
+        start_date
     from dated
-    order by start_date, event_id, participant_id, role
 )
 
-select * from final
+-- The event's start orders the rows; it is not a column of the file.
+select * exclude (start_date) from final
+order by start_date, event_id, participant_id, role
