@@ -25,27 +25,42 @@ hc as materialized (
     from scoped_headcounts($programs, $countries, $event_types, $date_from, $date_to)
 ),
 
+-- Each person once per period, program and country they were seen in, with their gender:
+-- joined to it once, then counted per period, per program and per country in one grouping.
 seen as (
     select distinct
-        participant_id,
-        strftime(date_trunc($grain, start_date), '%Y-%m-%d') as period,
-        coalesce(program, '(none)') as program,
-        country_code as country
-    from att
+        a.participant_id,
+        strftime(date_trunc($grain, a.start_date), '%Y-%m-%d') as period,
+        coalesce(a.program, '(none)') as program,
+        a.country_code as country,
+        p.gender
+    from att as a
+    inner join people as p using (participant_id)
+),
+
+grouped as (
+    select
+        case
+            when grouping(period) = 0 then 'period'
+            when grouping(program) = 0 then 'program'
+            else 'country'
+        end as dim,
+        case
+            when grouping(period) = 0 then period
+            when grouping(program) = 0 then program
+            else country
+        end as grp,
+        gender,
+        count(distinct participant_id) as n
+    from seen
+    group by grouping sets ((period, gender), (program, gender), (country, gender))
 ),
 
 listed as (
     select 'reached' as dim, 'People reached' as grp, gender, count(*) as n
     from people group by gender
     union all
-    select 'period', s.period, p.gender, count(distinct s.participant_id)
-    from seen as s inner join people as p using (participant_id) group by 2, 3
-    union all
-    select 'program', s.program, p.gender, count(distinct s.participant_id)
-    from seen as s inner join people as p using (participant_id) group by 2, 3
-    union all
-    select 'country', s.country, p.gender, count(distinct s.participant_id)
-    from seen as s inner join people as p using (participant_id) group by 2, 3
+    select dim, grp, gender, n from grouped
     union all
     select 'trainers', 'Trainers', gender, count(*)
     from trainer_gender($programs, $countries, $event_types, $date_from, $date_to)
