@@ -8,6 +8,7 @@ import pytest
 from reach import metrics
 from reach.metrics import Filters
 
+from .conftest import EVENTS_HEADER, load_into
 from .test_metrics import cascade_con  # noqa: F401 - the fixture
 
 
@@ -74,6 +75,33 @@ def test_events_table_says_where_each_count_comes_from(cascade_con):  # noqa: F8
                                "trainers"]]) == ("attendance list", 4, 4, 1)  # fmt: skip
     assert tuple(df.loc["E5", ["source", "listed_participants", "participants_counted",
                                "trainers"]]) == ("reported headcount", 0, 8, 1)  # fmt: skip
+
+
+@pytest.mark.parametrize("table", ["events_table", "step_downs"])
+def test_event_tables_count_listed_people_and_each_trainer_once(memory_con, write_dir, table):
+    # E2 (a step-down of E1): a, b and c listed; t trains and facilitates it (one trainer,
+    # two rows); u only trains. E3 (a step-down too): a trainer alone, nobody listed.
+    folder = write_dir(
+        events=EVENTS_HEADER + "\n"
+        "E1,School,A,training,2024-05-01,,Almaty,KAZ,,,,\n"
+        "E2,Step-down,A,training,2024-06-01,,Almaty,KAZ,E1,,,\n"
+        "E3,Step-down,A,training,2024-07-01,,Almaty,KAZ,E1,,,\n",
+        participants="""
+            participant_id,event_id,gender,role
+            a,E1,f,participant
+            a,E2,f,participant
+            b,E2,m,participant
+            c,E2,f,participant
+            t,E2,f,trainer
+            t,E2,f,facilitator
+            u,E2,m,trainer
+            v,E3,m,trainer
+        """,
+    )
+    assert load_into(memory_con, folder).applied
+    df = getattr(metrics, table)(memory_con).set_index("event_id")
+    assert tuple(df.loc["E2", ["participants_counted", "trainers"]]) == (3, 2)
+    assert tuple(df.loc["E3", ["participants_counted", "trainers"]]) == (0, 1)
 
 
 def test_gender_of_people_reached_and_of_trainers(cascade_con):  # noqa: F811
