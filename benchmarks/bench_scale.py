@@ -14,6 +14,8 @@ loads are timed inside their process (start-up excluded); the interpreter's star
   spread over every program, country, type and year (every donor cell changes);
 - merge, one program: the same upload as one NGO sends it, one program's events of one year
   (only the donor cells that can hold them are worked out again);
+- preview: the Data page's preview of the merge upload (the load worked out on the store in
+  a transaction that is rolled back; the store file is not written);
 - summary: `metrics.summary` on the store, in process (time and peak memory): the whole
   store's cell of the exact extract the load made; the same summary worked out from the rows
   (`metrics.worked_out_summary`); and `python -m reach summary --db` as a whole process.
@@ -63,11 +65,13 @@ LOAD = (
 import json, sys, time
 from pathlib import Path
 from reach import store
+from reach.validate import sources_in
 t = time.perf_counter()
 if sys.argv[3] == "store-only":  # the store without the donor extract (publish=False)
-    from reach.validate import sources_in
     with store.connect(sys.argv[2]) as con:
         r = store.load(con, *sources_in(Path(sys.argv[1])), publish=False)
+elif sys.argv[3] == "preview":  # the Data page's preview: the load worked out, rolled back
+    r = store.preview(Path(sys.argv[2]), *sources_in(Path(sys.argv[1])))
 else:
     r = store.load_dir(Path(sys.argv[2]), Path(sys.argv[1]), replace=sys.argv[3] == "replace")
 assert r.applied, r.to_text()
@@ -177,6 +181,7 @@ def main() -> None:
 
     startup = median([_whole_process("--help") for _ in range(args.repeat)])
     floors, loads, replaces, merges, singles, summaries, in_process = [], [], [], [], [], [], []
+    previews = []
     worked_out = []
     bare = []
     for _ in range(args.repeat):
@@ -190,6 +195,7 @@ def main() -> None:
         # The merge goes into a store just loaded whole, as a weekly upload would.
         _fresh(db)
         _child(LOAD, str(data), str(db), "merge")
+        previews.append(_child(LOAD, str(small), str(db), "preview"))
         merges.append(_child(LOAD, str(small), str(db), "merge"))
         summaries.append(_whole_process("summary", "--db", str(db)))
         in_process.append(_child(SUMMARY, str(db), "kept"))
@@ -199,7 +205,7 @@ def main() -> None:
         singles.append(_child(LOAD, str(single), str(db), "merge"))
     _fresh(floor_db)
 
-    steps = [floors, bare, loads, replaces, merges, singles, in_process, worked_out]
+    steps = [floors, bare, loads, replaces, merges, singles, previews, in_process, worked_out]
     failures = {x["error"] for step in steps for x in step if "error" in x}
     floor = median([x["seconds"] for x in floors])
     load = median([x["seconds"] for x in loads])
@@ -207,6 +213,7 @@ def main() -> None:
     store_only = median([x["seconds"] for x in bare])
     merge = median([x["seconds"] for x in merges])
     single_merge = median([x["seconds"] for x in singles])
+    preview = median([x["seconds"] for x in previews])
     summary = median(summaries)
     summary_in = median([x["seconds"] for x in in_process])
     summary_worked = median([x["seconds"] for x in worked_out])
@@ -231,6 +238,8 @@ def main() -> None:
         ("the same merge as one NGO's upload (one program, one year)", single_merge,
          f"{single_merge / load:.0%} of a full load", "≤ 10% of a full load",
          max(x["peak_mb"] for x in singles)),
+        ("the Data page's preview of that merge (worked out, then rolled back)", preview,
+         f"{preview / load:.0%} of a full load", "", max(x["peak_mb"] for x in previews)),
         ("`summary` in process, read from the load's exact extract (`metrics.summary`)",
          summary_in, "", "< 1 s, < 1 GB (10M)", max(x["peak_mb"] for x in in_process)),
         ("`summary` in process, worked out from the rows (`metrics.worked_out_summary`)",
