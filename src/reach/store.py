@@ -373,21 +373,18 @@ def load_memory_limit() -> str:
     return os.environ.get("REACH_LOAD_MEMORY", "1GB")
 
 
-def _bounded(con: duckdb.DuckDBPyConnection) -> AbstractContextManager[None]:
-    """The load's memory limit on a store file (an in-memory store, a preview's copy or a
-    test's, holds its tables in that memory and is left alone)."""
+def _bounded(con: duckdb.DuckDBPyConnection, dry_run: bool = False) -> AbstractContextManager[None]:
+    """The load's settings on a store file: its memory limit and, for a dry run, its rows kept
+    in memory until the end (DuckDB writes a large insert into the file before its commit, and
+    a rollback would leave the file grown and its stamp changed, so every reader would copy
+    the store again). An in-memory store (`summary --data`'s, or a test's) holds its tables in
+    that memory and is left alone."""
     if not sqlfiles.database_path(con):
         return nullcontext()
-    return sqlfiles.settings(con, memory_limit=load_memory_limit())
-
-
-def _unwritten(con: duckdb.DuckDBPyConnection, dry_run: bool) -> AbstractContextManager[None]:
-    """For a dry run on a store file: keep its rows in memory until the end (DuckDB writes a
-    large insert into the file before its commit, and a rollback would leave the file grown
-    and its stamp changed, so every reader would copy the store again)."""
-    if not dry_run or not sqlfiles.database_path(con):
-        return nullcontext()
-    return sqlfiles.settings(con, enable_optimistic_write=False)
+    values: dict[str, str | int] = {"memory_limit": load_memory_limit()}
+    if dry_run:
+        values["enable_optimistic_write"] = False
+    return sqlfiles.settings(con, **values)
 
 
 def load(
@@ -410,7 +407,7 @@ def load(
     load's would, and nothing is written, to the tables or to the file.
     """
     mode = "replace" if replace else "merge"
-    with WRITE_LOCK, _bounded(con), _unwritten(con, dry_run):
+    with WRITE_LOCK, _bounded(con, dry_run):
         report = stage(
             con, events, participants, countries_src, targets_src, merge=not replace,
             require_events=require_events,
