@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import threading
+import time
 
 import duckdb
 import streamlit as st
@@ -138,6 +140,23 @@ def run(page: st.Page) -> None:
         _RUN.routed = False
 
 
+def slow_run_seconds() -> float | None:
+    """Runs at least this long are logged ($REACH_SLOW_RUN_SECONDS; unset or empty: none)."""
+    value = os.environ.get("REACH_SLOW_RUN_SECONDS", "").strip()
+    try:
+        return float(value) if value else None
+    except ValueError:
+        return None  # a mistyped setting must not stop the pages; nothing is logged
+
+
+def log_run(path: str, seconds: float, threshold: float | None) -> None:
+    """Log one page run that took `threshold` seconds or more: the page and the time only."""
+    # An operator's view of how long people wait on this server (and what the many-viewers
+    # benchmark reads), without a browser: never who ran it, their filters or any number.
+    if threshold is not None and seconds >= threshold:
+        problems.LOG.warning("page run: %s in %.3f s", path or "-", seconds)
+
+
 def configure() -> None:
     """The page config every run starts with."""
     st.set_page_config(page_title="Reach", layout="wide")
@@ -149,6 +168,7 @@ def route() -> None:
     What a page can expect to fail (a busy or damaged store) and anything else it did not
     expect ends in one sentence: no traceback, no internal path ever reaches the browser.
     """
+    started, path = time.perf_counter(), "sign-in"
     try:
         heap.settle()  # once, after the process's first whole page (reach.ui.heap)
         viewer = auth.current()
@@ -157,6 +177,7 @@ def route() -> None:
             signed_out()  # the sign-in page under every address; nothing else is served
             return
         page = navigation(viewer)
+        path = page.url_path or DEFAULT
         frames.style()
         sidebar(viewer, page)
         if st.session_state.get("stale"):
@@ -191,6 +212,8 @@ def route() -> None:
                 "Try again; if it happens again, tell your administrator the time it happened."
             )
         )
+    finally:
+        log_run(path, time.perf_counter() - started, slow_run_seconds())
 
 
 def guard(page_file: str) -> None:
