@@ -224,11 +224,9 @@ def descendants(root: int) -> set[int]:
     return found
 
 
-def renice_tree(root: int, niceness: int, skip: set[int]) -> int:
-    """Set the niceness of every thread of every process under `root` but `skip` (processes
-    they start later inherit it); how many threads were set."""
-    count = 0
-    for pid in descendants(root) - skip:
+def renice(pids: set[int], niceness: int) -> None:
+    """Set the niceness of every thread of these processes that has another."""
+    for pid in pids:
         try:
             tids = [int(t) for t in os.listdir(f"/proc/{pid}/task")]
         except OSError:
@@ -236,11 +234,40 @@ def renice_tree(root: int, niceness: int, skip: set[int]) -> int:
         for tid in tids:
             try:
                 # Linux keeps a niceness per thread: PRIO_PROCESS with a thread id sets that one.
-                os.setpriority(os.PRIO_PROCESS, tid, niceness)
-                count += 1
+                if os.getpriority(os.PRIO_PROCESS, tid) != niceness:
+                    os.setpriority(os.PRIO_PROCESS, tid, niceness)
             except OSError:
-                pass
-    return count
+                pass  # the thread ended meanwhile
+
+
+class Renicer:
+    """Keeps the browsers (the processes under `roots`) at a niceness while it runs. Again and
+    again, every `every` seconds: Chromium sets its renderers' priority itself, as they start
+    and as pages show or hide."""
+
+    def __init__(self, roots: set[int], niceness: int, every: float = 0.25) -> None:
+        self.roots, self.niceness, self.every = roots, niceness, every
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while True:
+            pids = set(self.roots)
+            for root in self.roots:
+                pids |= descendants(root)
+            renice(pids, self.niceness)
+            if self._stop.wait(self.every):
+                return
+
+    def start(self) -> Renicer:
+        """Begin."""
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop (the browsers keep the niceness they have)."""
+        self._stop.set()
+        self._thread.join()
 
 
 RUN_LINE = re.compile(r"page run: (?P<page>\S+) in (?P<seconds>\d+(?:\.\d+)?) s")
@@ -744,9 +771,11 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         )
         async with async_playwright() as p:
             browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            renicer = None
             if args.browser_nice:
-                # Before any server is spawned: only Playwright's driver and Chromium are ours.
-                renice_tree(os.getpid(), args.browser_nice, skip=set())
+                # Before any server is spawned, our only children are Playwright's driver (and
+                # Chromium under it): the browsers are what is under them.
+                renicer = Renicer(descendants(os.getpid()), args.browser_nice).start()
             try:
                 spawns = []
                 for n in range(FIRST_PAGE_SPAWNS):
@@ -761,6 +790,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 }
                 results.update(await many_viewers(browser, args, db, key, work, deadline))
             finally:
+                if renicer is not None:
+                    renicer.stop()
                 await browser.close()
         results["load_average_at_end"] = os.getloadavg()
         results["wall_seconds"] = time.monotonic() - started
