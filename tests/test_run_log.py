@@ -47,10 +47,10 @@ def test_a_run_is_logged_from_the_threshold_up(caplog, seconds, threshold, logge
 
 
 def test_each_run_of_the_dashboard_logs_its_page_and_nothing_of_the_viewer(
-    small_db, monkeypatch, caplog
+    request, monkeypatch, caplog
 ):
     monkeypatch.setenv("REACH_SLOW_RUN_SECONDS", "0")
-    at = app(small_db)
+    at = app(request.getfixturevalue("small_db"))
     with caplog.at_level(logging.WARNING, logger="reach"):
         at.run()
         at.sidebar.multiselect[0].select(at.sidebar.multiselect[0].options[0]).run()
@@ -63,8 +63,8 @@ def test_each_run_of_the_dashboard_logs_its_page_and_nothing_of_the_viewer(
     assert all(chosen not in m for m in runs)  # no filter value, no number of the page
 
 
-def test_no_run_is_logged_when_the_setting_is_unset(small_db, monkeypatch, caplog):
+def test_no_run_is_logged_when_the_setting_is_unset(request, monkeypatch, caplog):
     monkeypatch.delenv("REACH_SLOW_RUN_SECONDS", raising=False)
     with caplog.at_level(logging.WARNING, logger="reach"):
-        app(small_db).run()
+        app(request.getfixturevalue("small_db")).run()
     assert not [r for r in caplog.records if r.getMessage().startswith("page run:")]
