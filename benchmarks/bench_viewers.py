@@ -24,7 +24,7 @@ raw py-spy stacks, with --profile). Needs Debian's chromium and Playwright (test
   from the viewer's own seeded generator, so runs repeat). The default, 0, clicks again at
   once: every viewer is always waiting on a redraw, the hardest case.
 - The server's own part: it runs with REACH_SLOW_RUN_SECONDS=0, so it logs how long each page
-  run took (reach.ui.router.log_run); the runs logged during the viewers' part are reported
+  run took (reach.problems.log_run); the runs logged during the viewers' part are reported
   beside the redraws the browsers saw. A run's time is the server's wait for the page, from
   the run's start to its last element, under the load of all the others.
 - --browser-nice N: the browsers (Chromium and Playwright's driver, every thread) run at this

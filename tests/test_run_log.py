@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from reach.ui import router
+from reach import problems
 
 from .test_app import app, small_db  # noqa: F401 - small_db is a fixture
 
@@ -28,7 +28,7 @@ def test_the_threshold_comes_from_the_environment(monkeypatch, setting, threshol
         monkeypatch.delenv("REACH_SLOW_RUN_SECONDS", raising=False)
     else:
         monkeypatch.setenv("REACH_SLOW_RUN_SECONDS", setting)
-    assert router.slow_run_seconds() == threshold
+    assert problems.slow_run_seconds() == threshold
 
 
 @pytest.mark.parametrize(
@@ -42,7 +42,7 @@ def test_the_threshold_comes_from_the_environment(monkeypatch, setting, threshol
 )
 def test_a_run_is_logged_from_the_threshold_up(caplog, seconds, threshold, logged):
     with caplog.at_level(logging.WARNING, logger="reach"):
-        router.log_run("overview", seconds, threshold)
+        problems.log_run("overview", seconds, threshold)
     assert [r.getMessage() for r in caplog.records] == logged
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 
@@ -140,23 +139,6 @@ def run(page: st.Page) -> None:
         _RUN.routed = False
 
 
-def slow_run_seconds() -> float | None:
-    """Runs at least this long are logged ($REACH_SLOW_RUN_SECONDS; unset or empty: none)."""
-    value = os.environ.get("REACH_SLOW_RUN_SECONDS", "").strip()
-    try:
-        return float(value) if value else None
-    except ValueError:
-        return None  # a mistyped setting must not stop the pages; nothing is logged
-
-
-def log_run(path: str, seconds: float, threshold: float | None) -> None:
-    """Log one page run that took `threshold` seconds or more: the page and the time only."""
-    # An operator's view of how long people wait on this server (and what the many-viewers
-    # benchmark reads), without a browser: never who ran it, their filters or any number.
-    if threshold is not None and seconds >= threshold:
-        problems.LOG.warning("page run: %s in %.3f s", path or "-", seconds)
-
-
 def configure() -> None:
     """The page config every run starts with."""
     st.set_page_config(page_title="Reach", layout="wide")
@@ -213,7 +195,7 @@ def route() -> None:
             )
         )
     finally:
-        log_run(path, time.perf_counter() - started, slow_run_seconds())
+        problems.log_run(path, time.perf_counter() - started, problems.slow_run_seconds())
 
 
 def guard(page_file: str) -> None:
