@@ -46,7 +46,7 @@ st.caption(note)
 
 left, right = st.columns(2)
 with left:
-    over_time = frames.metric("reach_over_time", filters, grain="month")
+    over_time = frames.metric("first_reached", filters, grain="month")
     frames.chart(
         charts.cumulative_reach(
             over_time, _("Unique people reached over time — {scope}").format(scope=scope)

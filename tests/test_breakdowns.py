@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import pytest
 
@@ -175,6 +177,43 @@ def test_reach_by_month(cascade_con):  # noqa: F811
         (pd.Timestamp(2024, 3, 1), 2, 4, 2),
         (pd.Timestamp(2024, 4, 1), 10, 10, 0),
     ]
+
+
+def test_first_reached_by_month_counts_each_person_in_their_first_month(cascade_con):  # noqa: F811
+    df = metrics.first_reached(cascade_con, Filters(programs=("A",)), grain="month")
+    # The months of test_reach_by_month: Jan p1-p4; Feb nothing; Mar p5 p6 (p2 p3 came back:
+    # not new); Apr E3's headcount of 10.
+    assert rows(df, "period", "new_people", "cumulative_people") == [
+        (pd.Timestamp(2024, 1, 1), 4, 4),
+        (pd.Timestamp(2024, 2, 1), 0, 4),
+        (pd.Timestamp(2024, 3, 1), 2, 6),
+        (pd.Timestamp(2024, 4, 1), 10, 16),
+    ]
+
+
+@pytest.mark.parametrize("grain", metrics.GRAINS)
+@pytest.mark.parametrize(
+    "filters",
+    [
+        Filters(),
+        Filters(programs=("A",)),
+        Filters(countries=("KGZ",)),
+        Filters(event_types=("step_down",)),
+        Filters(date_from=dt.date(2024, 2, 1), date_to=dt.date(2024, 3, 31)),
+        Filters(programs=("No such program",)),
+    ],
+    ids=["all", "program", "country", "step-downs", "dates", "nothing"],
+)
+def test_first_reached_is_reach_over_time_without_its_per_period_columns(
+    cascade_con,  # noqa: F811
+    filters,
+    grain,
+):
+    whole = metrics.reach_over_time(cascade_con, filters, grain=grain)
+    pd.testing.assert_frame_equal(
+        metrics.first_reached(cascade_con, filters, grain=grain),
+        whole[["period", "new_people", "cumulative_people"]],
+    )
 
 
 def test_by_country_counts_per_100k_from_the_population(cascade_con):  # noqa: F811

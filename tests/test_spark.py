@@ -81,6 +81,9 @@ TABLES: list[tuple[str, dict[str, str]]] = [
     ("reach_over_time", {"grain": "month"}),
     ("reach_over_time", {"grain": "quarter"}),
     ("reach_over_time", {"grain": "year"}),
+    ("first_reached", {"grain": "month"}),
+    ("first_reached", {"grain": "quarter"}),
+    ("first_reached", {"grain": "year"}),
 ]
 # The ages store has little but ages to tell.
 AGE_TABLES = [("age_groups", {"grain": "year"}), ("age_groups", {"grain": "month"})]
@@ -324,6 +327,7 @@ def test_without_java_the_command_says_what_to_install(monkeypatch, capsys, tmp_
 METRIC_SQL = [
     "summary", "by_country", "by_group", "cascade_levels", "cascade_by_program", "step_downs",
     "events_table", "event_gender", "gender_groups", "age_groups", "reach_over_time",
+    "first_reached",
 ]  # fmt: skip
 
 

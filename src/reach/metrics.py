@@ -270,6 +270,15 @@ def reach_over_time(
     return query(con, "reach_over_time", filters or Filters(), grain=grain).df()
 
 
+def first_reached(
+    con: Connection, filters: Filters | None = None, grain: str = "month"
+) -> pd.DataFrame:
+    """Per period: people reached for the first time and the running total (reach_over_time's
+    new_people and cumulative_people, without its per-period unique people)."""
+    _check(grain, GRAINS, "grain")
+    return query(con, "first_reached", filters or Filters(), grain=grain).df()
+
+
 def _kept_table(con: Connection, name: str, filters: Filters, **extra: Any) -> pd.DataFrame | None:
     """sql/<name>_kept.sql: <name>.sql's table read from the exact donor extract's cells, or
     None when the filters are no cell of it or it belongs to another store version."""
