@@ -409,7 +409,7 @@ def _director(
     if s.events == 0:
         return Report("director", lang, title, subtitle, scope, made, [], empty=True)
     step(_("Reach over time"))
-    over = metrics.reach_over_time(con, f, grain="month")
+    over = metrics.first_reached(con, f, grain="month")
     countries = metrics.by_country(con, f)
     countries["country"] = countries["country_code"].map(labels.country)
     step(_("Cascades"))
