@@ -339,3 +339,12 @@ def test_every_metric_query_reaches_spark_without_a_duckdb_macro_or_parameter(na
     assert not unknown & set(portable.macros())
     assert "$" not in text and "MATERIALIZED" not in text.upper()
     assert all(f":{p}" in text for p in portable.parameters(name))
+
+
+def test_a_macro_parameter_passed_as_a_truncation_unit_is_bound_not_read_as_a_word():
+    # period_series truncates by its `grain` parameter: date_trunc(grain, start_date), which
+    # SQLGlot reads as the unit word GRAIN unless the renderer binds it.
+    for name in ("reach_over_time", "first_reached"):
+        text = portable.spark_sql(name, "v_")
+        assert "'GRAIN'" not in text.upper()
+        assert "MIN(DATE_TRUNC(:grain, start_date))" in text

@@ -70,6 +70,10 @@ def _bind(macro: Macro, args: list[exp.Expr]) -> exp.Expr:
         # is called `program`.
         if isinstance(node, exp.Column) and not node.table and node.name in given:
             return given[node.name].copy()
+        # SQLGlot reads a bare name as a truncation's unit as the unit's word, upper-cased:
+        # date_trunc(grain, d) holds Var(GRAIN). A parameter there is still the parameter.
+        if isinstance(node, exp.Var) and node.arg_key == "unit" and node.name.lower() in given:
+            return given[node.name.lower()].copy()
         return node
 
     return macro.body.copy().transform(swap)

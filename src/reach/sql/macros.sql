@@ -37,6 +37,64 @@ select
 from scoped_events(programs, countries, event_types, date_from, date_to)
 where not has_attendance;
 
+-- Per in-scope event with any rows: its attendance rows (role participant) and its distinct
+-- trainers or facilitators. Counted apart: a distinct count over the few trainer rows, not
+-- over every row (at ten million rows, counting both in one grouping took most of the time).
+create or replace temp macro event_rows(programs, countries, event_types, date_from, date_to)
+as table
+select
+    coalesce(l.event_id, t.event_id) as event_id,
+    coalesce(l.listed, 0) as listed,
+    coalesce(t.trainers, 0) as trainers
+from (
+    select p.event_id, count(*) as listed
+    from main.participants as p
+    where p.event_id in (
+        select event_id
+        from scoped_events(programs, countries, event_types, date_from, date_to)
+    )
+        and p.role = 'participant'
+    group by p.event_id
+) as l
+full outer join (
+    select p.event_id, count(distinct p.participant_id) as trainers
+    from main.participants as p
+    where p.event_id in (
+        select event_id
+        from scoped_events(programs, countries, event_types, date_from, date_to)
+    )
+        and p.role in ('trainer', 'facilitator')
+    group by p.event_id
+) as t
+    on t.event_id = l.event_id;
+
+-- Every period ($grain: month, quarter or year) from the first to the last in-scope event's,
+-- empty ones too: a chart must show an empty quarter as zero, not draw a line across it.
+-- The step is an interval literal per grain: Spark turns no text into an interval, and takes
+-- no set-returning function in an aggregate (hence the bounds first).
+create or replace temp macro period_series(
+    programs, countries, event_types, date_from, date_to, grain
+) as table
+select
+    unnest(
+        generate_series(
+            first_period,
+            last_period,
+            case grain
+                when 'month' then interval 1 month
+                when 'quarter' then interval 3 month
+                else interval 1 year
+            end
+        )
+    ) as period
+from (
+    select
+        min(date_trunc(grain, start_date)) as first_period,
+        max(date_trunc(grain, start_date)) as last_period
+    from scoped_events(programs, countries, event_types, date_from, date_to)
+    having count(*) > 0
+) as bounds;
+
 -- Each person reached: the gender of their latest in-scope row that is not undisclosed.
 create or replace temp macro person_gender(programs, countries, event_types, date_from, date_to)
 as table

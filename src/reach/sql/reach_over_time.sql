@@ -1,6 +1,7 @@
 -- Per period ($grain: month, quarter or year): people reached for the first time in scope,
 -- the running total (it ends at people_reached), unique people and attendances in the period;
--- a period without events has a row of zeros.
+-- every period from the first to the last event in scope (period_series), those without events
+-- a row of zeros.
 with scope as (
     select * from scoped_events($programs, $countries, $event_types, $date_from, $date_to)
 ),
@@ -28,9 +29,8 @@ first_seen as (
 ),
 
 headcounts as (
-    select date_trunc($grain, start_date) as period, sum(coalesce(reported_participants, 0)) as n
-    from scope
-    where not has_attendance
+    select date_trunc($grain, start_date) as period, sum(n) as n
+    from scoped_headcounts($programs, $countries, $event_types, $date_from, $date_to)
     group by 1
 ),
 
@@ -46,38 +46,6 @@ in_period as (
     group by period
 ),
 
-seen as (
-    select period from headcounts
-    union
-    select period from in_period
-),
-
--- Every period from the first to the last in scope, those without events too: a chart
--- must show an empty quarter as zero, not draw a line straight across it.
--- The step is an interval literal per grain: Spark turns no text into an interval, and
--- takes no set-returning function in an aggregate (hence the bounds first).
-bounds as (
-    select min(period) as first_period, max(period) as last_period
-    from seen
-    having count(*) > 0
-),
-
-periods as (
-    select
-        unnest(
-            generate_series(
-                first_period,
-                last_period,
-                case $grain
-                    when 'month' then interval 1 month
-                    when 'quarter' then interval 3 month
-                    else interval 1 year
-                end
-            )
-        ) as period
-    from bounds
-),
-
 final as (
     select
         p.period::date as period,
@@ -87,7 +55,7 @@ final as (
         (coalesce(i.unique_people, 0) + coalesce(h.n, 0))::bigint as unique_people,
         (coalesce(i.rows, 0) + coalesce(h.n, 0))::bigint as attendances,
         (coalesce(i.unique_people, 0) - coalesce(n.n, 0))::bigint as returning_people
-    from periods as p
+    from period_series($programs, $countries, $event_types, $date_from, $date_to, $grain) as p
     left join new_people as n on n.period = p.period
     left join headcounts as h on h.period = p.period
     left join in_period as i on i.period = p.period

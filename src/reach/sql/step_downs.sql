@@ -3,36 +3,6 @@ with scope as (
     select * from scoped_events($programs, $countries, $event_types, $date_from, $date_to)
 ),
 
-step_down_ids as (
-    select event_id from scope where cascade_level >= 1
-),
-
-listed_rows as (
-    select p.event_id, count(*) as listed
-    from main.participants as p
-    where p.event_id in (select event_id from step_down_ids) and p.role = 'participant'
-    group by p.event_id
-),
-
--- Trainers apart: a distinct count over the few trainer rows, not over every row (at ten
--- million rows, counting them inside the grouping above took most of this query's time).
-trainer_rows as (
-    select p.event_id, count(distinct p.participant_id) as trainers
-    from main.participants as p
-    where p.event_id in (select event_id from step_down_ids)
-        and p.role in ('trainer', 'facilitator')
-    group by p.event_id
-),
-
-counted as (
-    select
-        coalesce(l.event_id, t.event_id) as event_id,
-        coalesce(l.listed, 0) as listed,
-        coalesce(t.trainers, 0) as trainers
-    from listed_rows as l
-    full outer join trainer_rows as t on t.event_id = l.event_id
-),
-
 final as (
     select
         s.event_id,
@@ -55,7 +25,8 @@ final as (
     left join main.events as parent
         on parent.event_id = s.parent_event_id
         and (array_length($programs) = 0 or list_contains($programs, parent.program))
-    left join counted as c on c.event_id = s.event_id
+    left join event_rows($programs, $countries, $event_types, $date_from, $date_to) as c
+        on c.event_id = s.event_id
     where s.cascade_level >= 1
     order by s.start_date desc, s.event_id
 )
