@@ -5,15 +5,9 @@
 -- It groups each person's rows once, by person; reach_over_time also groups them by person
 -- and period (for the unique people of each period), which at ten million rows is 60% of
 -- its time.
-with scope as (
-    select * from scoped_events($programs, $countries, $event_types, $date_from, $date_to)
-),
-
-attendance as (
-    select p.participant_id, s.start_date
-    from main.participants as p
-    inner join scope as s on s.event_id = p.event_id
-    where p.role = 'participant'
+with attendance as (
+    select participant_id, start_date
+    from scoped_attendance($programs, $countries, $event_types, $date_from, $date_to)
 ),
 
 -- A person's first period is the period of their first date (a period is the truncated date).

@@ -2,15 +2,9 @@
 -- the running total (it ends at people_reached), unique people and attendances in the period;
 -- every period from the first to the last event in scope (period_series), those without events
 -- a row of zeros.
-with scope as (
-    select * from scoped_events($programs, $countries, $event_types, $date_from, $date_to)
-),
-
-attendance as (
-    select p.participant_id, s.start_date
-    from main.participants as p
-    inner join scope as s on s.event_id = p.event_id
-    where p.role = 'participant'
+with attendance as (
+    select participant_id, start_date
+    from scoped_attendance($programs, $countries, $event_types, $date_from, $date_to)
 ),
 
 -- Each person's rows per period, grouped once: the unique people of a period and each
