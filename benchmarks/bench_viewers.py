@@ -202,8 +202,9 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def descendants(root: int) -> set[int]:
-    """The live processes under `root` (children, their children, …)."""
+def descendants(*roots: int) -> set[int]:
+    """The live processes under the `roots` (children, their children, …), from one read of
+    /proc."""
     children: dict[int, list[int]] = collections.defaultdict(list)
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -215,7 +216,7 @@ def descendants(root: int) -> set[int]:
             continue
         children[ppid].append(int(entry))
     found: set[int] = set()
-    todo = [root]
+    todo = list(roots)
     while todo:
         for child in children.get(todo.pop(), []):
             if child not in found:
@@ -252,10 +253,7 @@ class Renicer:
 
     def _run(self) -> None:
         while True:
-            pids = set(self.roots)
-            for root in self.roots:
-                pids |= descendants(root)
-            renice(pids, self.niceness)
+            renice(set(self.roots) | descendants(*self.roots), self.niceness)
             if self._stop.wait(self.every):
                 return
 
