@@ -121,6 +121,47 @@ def test_gender_of_people_reached_and_of_trainers(cascade_con):  # noqa: F811
     assert metrics.parity(df) == {"People reached": 1.67, "Trainers": 1.0}
 
 
+def test_a_returning_person_counts_once_per_group_with_their_latest_gender(memory_con, write_dir):
+    # a: E1 (2023, A, KAZ) as male, then E2 (2024, A, KAZ) as female: female everywhere.
+    # b: E2 as female, then E3 (2024, B, KGZ) with no gender: female, in both programs and
+    # countries. c and d have one row each: c male at E3, d at E1 with no gender.
+    folder = write_dir(
+        events=EVENTS_HEADER + "\n"
+        "E1,School,A,training,2023-05-01,,Almaty,KAZ,,,,\n"
+        "E2,School,A,training,2024-05-01,,Almaty,KAZ,,,,\n"
+        "E3,Seminar,B,seminar,2024-06-01,,Osh,KGZ,,,,\n",
+        participants="""
+            participant_id,event_id,gender,role
+            a,E1,m,participant
+            a,E2,f,participant
+            b,E2,f,participant
+            b,E3,,participant
+            c,E3,m,participant
+            d,E1,,participant
+        """,
+    )
+    assert load_into(memory_con, folder).applied
+    df = metrics.gender_groups(memory_con, grain="year")
+    got = {tuple(r) for r in df[df["dim"] != "trainers"].itertuples(index=False) if r[3]}
+    assert got == {
+        ("reached", "People reached", "female", 2),
+        ("reached", "People reached", "male", 1),
+        ("reached", "People reached", "undisclosed", 1),
+        ("period", "2023-01-01", "female", 1),
+        ("period", "2023-01-01", "undisclosed", 1),
+        ("period", "2024-01-01", "female", 2),
+        ("period", "2024-01-01", "male", 1),
+        ("program", "A", "female", 2),
+        ("program", "A", "undisclosed", 1),
+        ("program", "B", "female", 1),
+        ("program", "B", "male", 1),
+        ("country", "KAZ", "female", 2),
+        ("country", "KAZ", "undisclosed", 1),
+        ("country", "KGZ", "female", 1),
+        ("country", "KGZ", "male", 1),
+    }
+
+
 def test_gender_over_time(cascade_con):  # noqa: F811
     df = metrics.gender_over_time(cascade_con, grain="year")
     assert rows(df, "period", "gender", "people") == [
