@@ -38,9 +38,7 @@ hc as materialized (
 people as materialized (
     select
         participant_id,
-        coalesce(
-            arg_max(gender, event_order) filter (where gender <> 'undisclosed'), 'undisclosed'
-        ) as gender,
+        latest_gender(gender, event_order) as gender,
         age_band(
             age_at_first(birth_year, start_year, event_order), $age_band_of, $age_unknown
         ) as band,

@@ -1,19 +1,30 @@
 -- Per in-scope event: people by gender (each person with their gender over the whole scope;
 -- headcount events with their reported split) and the women's share among those who gave one.
-with people as (
-    select * from person_gender($programs, $countries, $event_types, $date_from, $date_to)
+-- A person with one row has that row's gender (latest_gender of one row): only people with
+-- more rows are looked up, so most rows are never joined to a person (at 10M rows, one join
+-- of 9M rows to 7M people less).
+with att as not materialized (
+    select participant_id, event_id, gender, event_order
+    from scoped_attendance($programs, $countries, $event_types, $date_from, $date_to)
+),
+
+returning_people as (
+    select participant_id, latest_gender(gender, event_order) as gender
+    from att
+    group by participant_id
+    having count(*) > 1
 ),
 
 listed as (
     select
         a.event_id,
         -- A person is listed once per event and role (duplicates are dropped on load).
-        count(*) filter (where p.gender = 'female') as female,
-        count(*) filter (where p.gender = 'male') as male,
-        count(*) filter (where p.gender = 'other') as other,
-        count(*) filter (where p.gender = 'undisclosed') as undisclosed
-    from scoped_attendance($programs, $countries, $event_types, $date_from, $date_to) as a
-    inner join people as p on p.participant_id = a.participant_id
+        count(*) filter (where coalesce(r.gender, a.gender) = 'female') as female,
+        count(*) filter (where coalesce(r.gender, a.gender) = 'male') as male,
+        count(*) filter (where coalesce(r.gender, a.gender) = 'other') as other,
+        count(*) filter (where coalesce(r.gender, a.gender) = 'undisclosed') as undisclosed
+    from att as a
+    left join returning_people as r on r.participant_id = a.participant_id
     group by a.event_id
 ),
 

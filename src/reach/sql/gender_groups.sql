@@ -27,9 +27,7 @@ att as not materialized (
 people as materialized (
     select
         participant_id,
-        coalesce(
-            arg_max(gender, event_order) filter (where gender <> 'undisclosed'), 'undisclosed'
-        ) as gender,
+        latest_gender(gender, event_order) as gender,
         count(*) as rows_n,
         min(event_order) as event_order
     from att

@@ -95,17 +95,10 @@ from (
     having count(*) > 0
 ) as bounds;
 
--- Each person reached: the gender of their latest in-scope row that is not undisclosed.
-create or replace temp macro person_gender(programs, countries, event_types, date_from, date_to)
-as table
-select
-    participant_id,
-    coalesce(
-        arg_max(gender, event_order) filter (where gender <> 'undisclosed'), 'undisclosed'
-    ) as gender,
-    min(cascade_level) as first_level
-from scoped_attendance(programs, countries, event_types, date_from, date_to)
-group by participant_id;
+-- A person's gender, over their rows (an aggregate: the rows grouped per person): the gender
+-- of their latest row that is not undisclosed, else undisclosed.
+create or replace temp macro latest_gender(gender, event_order) as
+coalesce(arg_max(gender, event_order) filter (where gender <> 'undisclosed'), 'undisclosed');
 
 -- Each trainer or facilitator in scope, with their latest disclosed gender. A person can be
 -- both at one event (two rows, one event_order): the tie goes to the greater gender, so

@@ -195,9 +195,7 @@ people as (
     select
         cell_id,
         pid,
-        coalesce(
-            arg_max(gender, event_order) filter (where gender <> 'undisclosed'), 'undisclosed'
-        ) as gender,
+        latest_gender(gender, event_order) as gender,
         min(cascade_level) as first_level,
         age_band(
             age_at_first(birth_year, start_year, event_order), $age_band_of, $age_unknown
@@ -217,10 +215,7 @@ pair_rows as (
         -- The two events' sets of dimensions: two integers, not six text columns, per person.
         min(d.dims) as dims_a,
         max(d.dims) as dims_b,
-        coalesce(
-            arg_max(a.gender, a.event_order) filter (where a.gender <> 'undisclosed'),
-            'undisclosed'
-        ) as gender,
+        latest_gender(a.gender, a.event_order) as gender,
         age_band(
             age_at_first(a.birth_year, a.start_year, a.event_order), $age_band_of, $age_unknown
         ) as band,

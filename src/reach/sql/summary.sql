@@ -18,16 +18,14 @@ links as (
     where c.parent_event_id in (select event_id from scope)
 ),
 
--- The same rule as the person_gender macro, over the attendance already scanned above;
+-- Gender by the latest_gender rule, over the attendance already scanned above;
 -- "candidate": attended an in-scope event that has an in-scope child (activation's base).
 -- Age: the start year of the first in-scope attendance minus the birth year of the latest
 -- in-scope row that has one (README, "The metrics"), banded by reach.ages.
 people as (
     select
         participant_id,
-        coalesce(
-            arg_max(gender, event_order) filter (where gender <> 'undisclosed'), 'undisclosed'
-        ) as gender,
+        latest_gender(gender, event_order) as gender,
         min(cascade_level) as first_level,
         bool_or(event_id in (select parent from links)) as candidate,
         age_band(
