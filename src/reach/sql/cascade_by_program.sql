@@ -46,27 +46,27 @@ links as (
     inner join scope as p on p.event_id = c.parent_event_id
 ),
 
+-- Activation's base per program: each person who attended, as participant, an in-scope event
+-- with an in-scope step-down (counted in the program of that event).
 candidates as (
-    select distinct a.program, a.participant_id, a.event_id
-    from attendance as a
-    where a.event_id in (select parent from links)
+    select distinct program, participant_id
+    from attendance
+    where event_id in (select parent from links)
 ),
 
+-- Of them, those who trained or facilitated at such a step-down: found from the trainers'
+-- rows (few), each joined to their attendance at its parent.
 activated as (
-    select distinct c.program, c.participant_id
-    from candidates as c
-    inner join links as l on l.parent = c.event_id
-    inner join main.participants as t
-        on t.event_id = l.child
-        and t.participant_id = c.participant_id
-        and t.role in ('trainer', 'facilitator')
+    select distinct a.program, a.participant_id
+    from main.participants as t
+    inner join links as l on l.child = t.event_id
+    inner join attendance as a
+        on a.event_id = l.parent and a.participant_id = t.participant_id
+    where t.role in ('trainer', 'facilitator')
 ),
 
 activation as (
-    select
-        c.program,
-        count(distinct c.participant_id) as base,
-        count(distinct a.participant_id) as activated
+    select c.program, count(*) as base, count(a.participant_id) as activated
     from candidates as c
     left join activated as a
         on a.participant_id = c.participant_id and a.program is not distinct from c.program
