@@ -87,14 +87,16 @@ frames.table(
 frames.download(programs, "cascade-programs", _("Download per-program table (CSV)"))
 
 st.subheader(_("Step-down events"))
-steps = frames.metric("step_downs", filters)
-if steps.empty:
+steps = summary.step_down_events
+if not steps:
     st.info(_("No step-down events in this scope."))
 else:
     # Translators: {rows} is how many rows the table shows, {n} how many step-downs there are.
     latest = n_(
         "The {rows} latest of {n} step-down; download for all.",
         "The {rows} latest of {n} step-downs; download for all.",
-        len(steps),
+        steps,
     )
-    frames.event_table(steps, latest, "step-downs", _("Download step-down events (CSV)"))
+    frames.event_table(
+        "step_downs", filters, steps, latest, "step-downs", _("Download step-down events (CSV)")
+    )

@@ -23,7 +23,7 @@ NEW_VS_RETURNING = {
     "year": N_("New and returning people per year — {scope}"),
 }
 
-filters, scope, _summary = frames.page_start(_("Reach"))
+filters, scope, summary = frames.page_start(_("Reach"))
 
 grain = (
     st.segmented_control(
@@ -123,11 +123,12 @@ with right:
     )
 
 st.subheader(_("Events"))
-events = frames.metric("events_table", filters)
 # Translators: {rows} is how many rows the table shows, {n} how many events there are.
 latest = n_(
     "The {rows} latest of {n} event; download for all.",
     "The {rows} latest of {n} events; download for all.",
-    len(events),
+    summary.events,
 )
-frames.event_table(events, latest, "events", _("Download events (CSV)"))
+frames.event_table(
+    "events_table", filters, summary.events, latest, "events", _("Download events (CSV)")
+)

@@ -188,3 +188,34 @@ def test_reach_page_lists_every_event_in_scope(small_db):
     assert sorted(table["event_id"]) == ["E1", "E2", "E3"]
     sources = dict(zip(table["event_id"], table["source"], strict=True))
     assert sources["E3"] == "reported headcount" and sources["E1"] == "attendance list"
+
+
+@pytest.mark.parametrize(
+    ("page", "shown", "caption", "every"),
+    [
+        # Latest first: E3 (Apr 2024), E2 (Mar); five events in all.
+        ("pages/reach.py", ["E3", "E2"], "The 2 latest of 5 events", ["E1", "E2", "E3", "E4",
+                                                                      "E5"]),
+        ("pages/cascade.py", ["E3", "E2"], "The 2 latest of 3 step-downs", ["E2", "E3", "E5"]),
+    ],
+)  # fmt: skip
+def test_an_event_table_shows_its_latest_rows_and_downloads_every_one(
+    small_db, monkeypatch, page, shown, caption, every
+):
+    from reach.ui import frames, session
+
+    written = []
+
+    def spy(*args, **kwargs):
+        written.append(table_file(*args, **kwargs))
+        return written[-1]
+
+    table_file = session.table_file
+    monkeypatch.setattr(frames, "EVENT_ROWS", 2)
+    monkeypatch.setattr(session, "table_file", spy)
+    at = _on_page(small_db, page)
+    assert list(at.dataframe[-1].value["event_id"]) == shown
+    assert any(c.value.startswith(caption) for c in at.caption)
+    # The download is written when pressed, from every row of the table.
+    csv = written[-1]().decode("utf-8-sig")
+    assert sorted(line.split(",")[0] for line in csv.splitlines()[1:]) == every

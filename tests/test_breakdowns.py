@@ -11,7 +11,7 @@ from reach import metrics
 from reach.metrics import Filters
 
 from .conftest import EVENTS_HEADER, load_into
-from .test_metrics import cascade_con  # noqa: F401 - the fixture
+from .test_metrics import CASES, cascade_con  # noqa: F401 - the fixture
 
 
 def rows(df, *cols):
@@ -69,6 +69,32 @@ def test_step_downs_list_parent_and_days(cascade_con):  # noqa: F811
         ("E3", 2, "E2", 31, "reported headcount", 10),
         ("E5", 1, "E4", 245, "reported headcount", 8),
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("table", "limit", "latest"),
+    [
+        # By start date, latest first: E3 (Apr 2024), E2 (Mar), E5 (Feb), E1 (Jan), E4 (2023).
+        ("events_table", 2, ["E3", "E2"]),
+        ("events_table", 5, ["E3", "E2", "E5", "E1", "E4"]),
+        # The step-downs alone: E3, E2, E5.
+        ("step_downs", 1, ["E3"]),
+        ("step_downs", 2, ["E3", "E2"]),
+    ],
+)
+def test_an_event_table_limited_to_its_latest_rows(cascade_con, table, limit, latest):  # noqa: F811
+    whole = getattr(metrics, table)(cascade_con)
+    first = getattr(metrics, table)(cascade_con, limit=limit)
+    assert list(first["event_id"]) == latest
+    pd.testing.assert_frame_equal(first, whole.head(limit))
+
+
+@pytest.mark.parametrize("filters", [c.values[0] for c in CASES], ids=[c.id for c in CASES])
+def test_the_event_tables_have_as_many_rows_as_the_summary_counts(cascade_con, filters):  # noqa: F811
+    # A page words "the 1,000 latest of N" from the summary: N must be the table's length.
+    s = metrics.summary(cascade_con, filters)
+    assert len(metrics.events_table(cascade_con, filters)) == s.events
+    assert len(metrics.step_downs(cascade_con, filters)) == s.step_down_events
 
 
 def test_events_table_says_where_each_count_comes_from(cascade_con):  # noqa: F811

@@ -67,14 +67,16 @@ STORES: dict[str, tuple[str, str, str | None] | Path] = {
 
 # Every SQL-backed metric table, with a grain or dimension where it takes one (every grain of
 # reach_over_time: each steps through its periods by another interval).
-TABLES: list[tuple[str, dict[str, str]]] = [
+TABLES: list[tuple[str, dict[str, str | int]]] = [
     ("by_country", {}),
     ("by_group", {"dim": "program"}),
     ("by_group", {"dim": "event_type"}),
     ("cascade_levels", {}),
     ("cascade_by_program", {}),
     ("events_table", {}),
+    ("events_table", {"limit": 2}),
     ("step_downs", {}),
+    ("step_downs", {"limit": 1}),
     ("event_gender", {}),
     ("gender_groups", {"grain": "quarter"}),
     ("age_groups", {"grain": "year"}),
@@ -89,8 +91,8 @@ TABLES: list[tuple[str, dict[str, str]]] = [
 AGE_TABLES = [("age_groups", {"grain": "year"}), ("age_groups", {"grain": "month"})]
 
 
-def _id(name: str, kwargs: dict[str, str]) -> str:
-    return "-".join([name, *kwargs.values()])
+def _id(name: str, kwargs: dict[str, str | int]) -> str:
+    return "-".join([name, *map(str, kwargs.values())])
 
 
 EVERY_TABLE = [

@@ -309,9 +309,18 @@ def by_group(con: Connection, filters: Filters | None = None, dim: str = "progra
     return kept if kept is not None else query(con, "by_group", f, dim=dim).df()
 
 
-def events_table(con: Connection, filters: Filters | None = None) -> pd.DataFrame:
-    """Every in-scope event with its counts, saying whether they come from a list or a headcount."""
-    return query(con, "events_table", filters or Filters()).df()
+# A LIMIT that keeps every row: an integer, as every engine takes (Spark no null, nor one
+# past a 32-bit integer). No store holds two billion events.
+EVERY_ROW = 2**31 - 1
+
+
+def events_table(
+    con: Connection, filters: Filters | None = None, limit: int | None = None
+) -> pd.DataFrame:
+    """Every in-scope event (or the `limit` latest) with its counts, saying whether they come
+    from a list or a headcount."""
+    rows = EVERY_ROW if limit is None else limit
+    return query(con, "events_table", filters or Filters(), limit=rows).df()
 
 
 def cascade_levels(con: Connection, filters: Filters | None = None) -> pd.DataFrame:
@@ -329,9 +338,13 @@ def cascade_by_program(con: Connection, filters: Filters | None = None) -> pd.Da
     return df
 
 
-def step_downs(con: Connection, filters: Filters | None = None) -> pd.DataFrame:
-    """Step-down events in scope with their parent event and days after it."""
-    return query(con, "step_downs", filters or Filters()).df()
+def step_downs(
+    con: Connection, filters: Filters | None = None, limit: int | None = None
+) -> pd.DataFrame:
+    """Step-down events in scope (or the `limit` latest) with their parent event and days
+    after it."""
+    rows = EVERY_ROW if limit is None else limit
+    return query(con, "step_downs", filters or Filters(), limit=rows).df()
 
 
 GENDERS = ("female", "male", "other", "undisclosed")

@@ -1,7 +1,11 @@
 -- One row per in-scope event with its counts; "source" says whether the people counted come
--- from the attendance list or from a reported headcount.
+-- from the attendance list or from a reported headcount. Only the $limit latest (a page shows
+-- a thousand; its download asks for them all): counted for those alone, at 10M rows the
+-- page's table takes a third of the time.
 with scope as (
     select * from scoped_events($programs, $countries, $event_types, $date_from, $date_to)
+    order by start_date desc, event_id
+    limit $limit
 ),
 
 final as (

@@ -1,6 +1,10 @@
--- Step-down events in scope (level 1 or deeper) with their parent and the days between them.
+-- Step-down events in scope (level 1 or deeper) with their parent and the days between them:
+-- the $limit latest (a page shows a thousand; its download asks for them all).
 with scope as (
     select * from scoped_events($programs, $countries, $event_types, $date_from, $date_to)
+    where cascade_level >= 1
+    order by start_date desc, event_id
+    limit $limit
 ),
 
 final as (
@@ -27,7 +31,6 @@ final as (
         and (array_length($programs) = 0 or list_contains($programs, parent.program))
     left join event_rows($programs, $countries, $event_types, $date_from, $date_to) as c
         on c.event_id = s.event_id
-    where s.cascade_level >= 1
     order by s.start_date desc, s.event_id
 )
 

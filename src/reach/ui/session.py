@@ -279,10 +279,10 @@ def _per_session(
     return memo[key]
 
 
-def export_file(name: str) -> Callable[[], bytes]:
-    """The contract file `name` of the store version shown, written when it is downloaded
-    (at a million rows participants.csv is 56 MB: written on every run of the Data page, it
-    took 5 s and stayed in memory per session, downloaded or not)."""
+def _written_on_press(
+    make: Callable[[duckdb.DuckDBPyConnection], pd.DataFrame],
+) -> Callable[[], bytes]:
+    """A CSV of make(cursor) on the store version shown, written when its button is pressed."""
     organisation_only()
     con = _snapshot(store_path(), stamp())
 
@@ -290,11 +290,25 @@ def export_file(name: str) -> Callable[[], bytes]:
     def write() -> bytes:
         cursor = con.cursor()
         try:
-            return safe_csv(contract_file(cursor, name))
+            return safe_csv(make(cursor))
         finally:
             cursor.close()
 
     return write
+
+
+def export_file(name: str) -> Callable[[], bytes]:
+    """The contract file `name` of the store version shown, written when it is downloaded
+    (at a million rows participants.csv is 56 MB: written on every run of the Data page, it
+    took 5 s and stayed in memory per session, downloaded or not)."""
+    return _written_on_press(lambda cursor: contract_file(cursor, name))
+
+
+def table_file(name: str, filters: Filters, scope: tuple[str, ...] = ()) -> Callable[[], bytes]:
+    """Every row of the event table `name` (events_table, step_downs) for the filters within
+    `scope`, written when it is downloaded: the page reads only the rows it shows."""
+    f = metrics.within(filters, scope)
+    return _written_on_press(lambda cursor: getattr(metrics, name)(cursor, f))
 
 
 def _digest(data: bytes) -> bytes:
