@@ -23,12 +23,6 @@ new_people as (
     group by first_period
 ),
 
-headcounts as (
-    select date_trunc($grain, start_date) as period, sum(n) as n
-    from scoped_headcounts($programs, $countries, $event_types, $date_from, $date_to)
-    group by 1
-),
-
 final as (
     select
         p.period::date as period,
@@ -37,7 +31,8 @@ final as (
             as cumulative_people
     from period_series($programs, $countries, $event_types, $date_from, $date_to, $grain) as p
     left join new_people as n on n.period = p.period
-    left join headcounts as h on h.period = p.period
+    left join period_headcounts($programs, $countries, $event_types, $date_from, $date_to, $grain)
+        as h on h.period = p.period
     order by p.period
 )
 

@@ -95,6 +95,15 @@ from (
     having count(*) > 0
 ) as bounds;
 
+-- Reported headcounts per period ($grain), for the series over time: the people of in-scope
+-- events without an attendance list, in the period of each event's start.
+create or replace temp macro period_headcounts(
+    programs, countries, event_types, date_from, date_to, grain
+) as table
+select date_trunc(grain, start_date) as period, sum(n) as n
+from scoped_headcounts(programs, countries, event_types, date_from, date_to)
+group by date_trunc(grain, start_date);
+
 -- A person's gender, over their rows (an aggregate: the rows grouped per person): the gender
 -- of their latest row that is not undisclosed, else undisclosed.
 create or replace temp macro latest_gender(gender, event_order) as

@@ -22,12 +22,6 @@ first_seen as (
     group by participant_id
 ),
 
-headcounts as (
-    select date_trunc($grain, start_date) as period, sum(n) as n
-    from scoped_headcounts($programs, $countries, $event_types, $date_from, $date_to)
-    group by 1
-),
-
 new_people as (
     select first_period as period, count(*) as n
     from first_seen
@@ -51,7 +45,8 @@ final as (
         (coalesce(i.unique_people, 0) - coalesce(n.n, 0))::bigint as returning_people
     from period_series($programs, $countries, $event_types, $date_from, $date_to, $grain) as p
     left join new_people as n on n.period = p.period
-    left join headcounts as h on h.period = p.period
+    left join period_headcounts($programs, $countries, $event_types, $date_from, $date_to, $grain)
+        as h on h.period = p.period
     left join in_period as i on i.period = p.period
     order by p.period
 )
